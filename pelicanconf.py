@@ -1,0 +1,102 @@
+"""Settings for a local preview build: ``invoke build`` writes ``output/``.
+
+Production overrides live in publishconf.py. Paths are relative to this file.
+"""
+
+AUTHOR = "Replikk"
+SITENAME = "Replikk"
+SITESUBTITLE = "Debattarkiv"
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+OUTPUT_PATH = "output"
+CACHE_PATH = "cache"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["replikk"]
+
+TIMEZONE = "Europe/Oslo"
+DEFAULT_LANG = "nb"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+
+# Articles may live anywhere under content/ except these folders.
+ARTICLE_PATHS = [""]
+ARTICLE_EXCLUDES = ["authors", "pages"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "Debatt"
+
+ARTICLE_URL = "{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{slug}/index.html"
+ARTICLE_LANG_URL = "{date:%Y}/{slug}/{lang}/"
+ARTICLE_LANG_SAVE_AS = "{date:%Y}/{slug}/{lang}/index.html"
+DRAFT_URL = "utkast/{slug}/"
+DRAFT_SAVE_AS = "utkast/{slug}/index.html"
+DRAFT_LANG_URL = "utkast/{slug}/{lang}/"
+DRAFT_LANG_SAVE_AS = "utkast/{slug}/{lang}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{slug}/{lang}/"
+PAGE_LANG_SAVE_AS = "{slug}/{lang}/index.html"
+CATEGORY_URL = "seksjon/{slug}/"
+CATEGORY_SAVE_AS = "seksjon/{slug}/index.html"
+CATEGORIES_SAVE_AS = "seksjon/index.html"
+TAG_URL = "emne/{slug}/"
+TAG_SAVE_AS = "emne/{slug}/index.html"
+TAGS_SAVE_AS = "emne/index.html"
+AUTHOR_URL = "forfatter/{slug}/"
+AUTHOR_SAVE_AS = "forfatter/{slug}/index.html"
+AUTHORS_SAVE_AS = "forfatter/index.html"
+ARCHIVES_SAVE_AS = "arkiv/index.html"
+YEAR_ARCHIVE_SAVE_AS = "arkiv/{date:%Y}/index.html"
+YEAR_ARCHIVE_URL = "arkiv/{date:%Y}/"
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "archives", "tags", "categories", "authors", "404"]
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/side/{number}/", "{base_name}/side/{number}/index.html"),
+)
+
+# Slugs are readable ASCII: æ → ae, ø → o, å → a.
+SLUG_REGEX_SUBSTITUTIONS = [
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = False
+
+# Feeds are written by publishconf.py; a preview build needs none.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# The debate plugin (plugins/replikk/README.md lists every setting).
+DEBATE_URL = "debatt/{slug}/"
+DEBATE_SAVE_AS = "debatt/{slug}/index.html"
+DEBATES_URL = "debatt/"
+DEBATES_SAVE_AS = "debatt/index.html"
+DEBATE_REFERENCE_HEADINGS = ["Referanser", "References"]
+
+# The journal, for citations and metadata.
+JOURNAL_TITLE = "Replikk"
+JOURNAL_ABBREVIATION = "Replikk"
+
+DELETE_OUTPUT_DIRECTORY = True
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,96 @@
+"""Replikk: a Pelican plugin for debate-article archives.
+
+Connects the parts to Pelican's signals; each part lives in its own module.
+See README.md beside this file for the metadata it reads, the template
+variables it exposes and its settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+
+from . import i18n
+from .authors import attach_profiles, read_profiles
+from .debate import glue as debate_glue
+from .problems import ContentError, Problems
+from .reader import ReplikkMarkdownReader
+
+logger = logging.getLogger(__name__)
+PROBLEMS = "REPLIKK_PROBLEMS"
+
+
+def problems_of(context: dict) -> Problems:
+    """This build's problems: the runner's collector (replikk.build) if it gave
+    one, else a new one in this run's context, which Pelican makes anew for
+    every run, so a rebuild in the same process starts with none."""
+    problems = context.get(PROBLEMS)
+    if problems is None:
+        problems = context[PROBLEMS] = Problems()
+    return problems
+
+
+def prepare(pelican) -> None:
+    i18n.install(pelican.settings)
+
+
+def use_our_reader(readers) -> None:
+    for ext in ReplikkMarkdownReader.file_extensions:
+        readers.reader_classes[ext] = ReplikkMarkdownReader
+        readers.readers[ext] = ReplikkMarkdownReader(readers.settings)
+
+
+def share_problems(generator) -> None:
+    problems = problems_of(generator.context)
+    readers = getattr(generator, "readers", None)
+    if readers is None:
+        return
+    for reader in readers.readers.values():
+        if isinstance(reader, ReplikkMarkdownReader):
+            reader.problems = problems
+
+
+def plain_urls_for_originals(generator: ArticlesGenerator) -> None:
+    """An original in nn or en lives at the plain article URL; only
+    translations get the language in their URL."""
+    settings = generator.settings
+    for article in generator.articles:
+        if not article.in_default_lang:
+            fields = article.url_format
+            article.override_url = settings["ARTICLE_URL"].format(**fields)
+            article.override_save_as = settings["ARTICLE_SAVE_AS"].format(**fields)
+
+
+def link_debates(generator: ArticlesGenerator) -> None:
+    problems = problems_of(generator.context)
+    plain_urls_for_originals(generator)
+    attach_profiles(generator, read_profiles(generator, problems), problems)
+    debate_glue.build(generator, problems)
+
+
+def stop_on_errors(generators) -> None:
+    """After every file is read and linked: report, and stop if anything is wrong."""
+    context = generators[0].context
+    problems = problems_of(context)
+    problems.locate()
+    base = Path(context["PATH"]).parent
+    for problem in problems.warnings:
+        logger.warning(problem.format(base))
+    if problems.errors:
+        raise ContentError(problems, base)
+
+
+def add_generators(pelican):
+    return debate_glue.DebatesGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(prepare)
+    signals.readers_init.connect(use_our_reader)
+    signals.generator_init.connect(share_problems)
+    signals.article_generator_finalized.connect(link_debates)
+    signals.all_generators_finalized.connect(stop_on_errors)
+    signals.get_generators.connect(add_generators)

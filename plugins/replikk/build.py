@@ -1,0 +1,159 @@
+"""Run a build or a check the way authors and CI need it.
+
+- :func:`build` writes the site into a fresh folder beside the output folder
+  and swaps it in only when the whole build succeeded: a failed build leaves
+  the last good site untouched.
+- :func:`check` reads and links all content, runs every check, and writes
+  nothing.
+
+Both turn every problem into one clear report and never show a traceback for
+bad content. Used by ``tasks.py`` and by the tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican import Pelican, signals
+from pelican.settings import read_settings
+
+from .problems import ContentError, Problem, Problems
+
+PROBLEMS = "REPLIKK_PROBLEMS"
+
+
+@dataclass
+class Result:
+    """What a build or check found, and where a build wrote."""
+
+    problems: Problems
+    output: Path | None = None
+
+
+class _ErrorLog(logging.Handler):
+    """Collects what Pelican logs as an error (e.g. 'Could not process …')."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _pelican_errors() -> Iterator[_ErrorLog]:
+    handler = _ErrorLog()
+    logger = logging.getLogger("pelican")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def _merge_logged(problems: Problems, handler: _ErrorLog) -> None:
+    """Pelican's own errors become problems, unless we already explained the file."""
+    explained = {os.path.abspath(p.source) for p in problems.errors}
+    for record in handler.records:
+        source = next(
+            (str(a) for a in (record.args or ()) if isinstance(a, str | os.PathLike)),
+            "",
+        )
+        if source and os.path.abspath(source) in explained:
+            continue
+        problems.add(Problem(source or "(pelican)", record.getMessage()))
+
+
+def settings_for(
+    settings_file: str | os.PathLike, override: Mapping[str, object] | None = None
+) -> dict:
+    return read_settings(str(settings_file), override=dict(override or {}))
+
+
+def build(
+    settings_file: str | os.PathLike, override: Mapping[str, object] | None = None
+) -> Result:
+    """Build the site; swap it into OUTPUT_PATH only if nothing went wrong.
+
+    Raises ContentError (with every problem) when the content has errors.
+    """
+    settings = settings_for(settings_file, override)
+    final = Path(settings["OUTPUT_PATH"])
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+    settings["OUTPUT_PATH"] = str(staging)
+    base = Path(settings_file).resolve().parent
+    problems = settings[PROBLEMS] = Problems()
+    try:
+        # The plugin's ContentError carries these same problems; they are
+        # reported below together with Pelican's own errors.
+        with _pelican_errors() as logged, suppress(ContentError):
+            Pelican(settings).run()
+        _merge_logged(problems, logged)
+        if problems.errors:
+            problems.locate()
+            raise ContentError(problems, base)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, final)
+    return Result(problems, final)
+
+
+def check(
+    settings_file: str | os.PathLike, override: Mapping[str, object] | None = None
+) -> Result:
+    """Read, link and check all content; write nothing."""
+    settings = settings_for(settings_file, override)
+    settings["CACHE_CONTENT"] = False
+    settings["LOAD_CONTENT_CACHE"] = False
+    problems = settings[PROBLEMS] = Problems()
+    # check reports errors; it does not stop at them
+    with _pelican_errors() as logged, suppress(ContentError):
+        _read_everything(Pelican(settings))
+    _merge_logged(problems, logged)
+    problems.locate()
+    return Result(problems)
+
+
+def _read_everything(pelican: Pelican) -> None:
+    """The reading half of ``Pelican.run``: every generator's context, no output."""
+    context = pelican.settings.copy()
+    context["generated_content"] = {}
+    context["static_links"] = set()
+    context["static_content"] = {}
+    context["localsiteurl"] = pelican.settings["SITEURL"]
+    generators = [
+        cls(
+            context=context,
+            settings=pelican.settings,
+            path=pelican.path,
+            theme=pelican.theme,
+            output_path=pelican.output_path,
+        )
+        for cls in pelican._get_generator_classes()
+    ]
+    for generator in generators:
+        if hasattr(generator, "generate_context"):
+            generator.generate_context()
+    signals.all_generators_finalized.send(generators)
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Put the new site in place with two renames; remove the old one after."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}-old-{os.getpid()}")
+        final.rename(old)
+    staging.rename(final)
+    final.chmod(0o755)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,203 @@
+"""Pelican glue for the debate graph: articles in, template context out.
+
+Turns Pelican's articles into :class:`~replikk.debate.graph.Entry` values,
+builds the graph once per build, hangs the result on the articles and in the
+shared context, and writes one page per debate plus the debates index.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+
+from bs4 import BeautifulSoup
+from pelican.generators import Generator
+
+from ..problems import Problems
+from .graph import Debate, Entry, Graph, Node, Withheld, build_graph
+from .targets import TargetSyntaxError, normalise_doi, split_targets, strip_doi_prefix
+
+DEFAULTS = {
+    "DEBATE_URL": "debatt/{slug}/",
+    "DEBATE_SAVE_AS": "debatt/{slug}/index.html",
+    "DEBATES_URL": "debatt/",
+    "DEBATES_SAVE_AS": "debatt/index.html",
+    "DEBATE_REFERENCE_HEADINGS": ["Referanser", "References"],
+}
+
+_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
+_DOI_IN_TEXT = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(10\.\S+)", re.I)
+_URL_IN_TEXT = re.compile(r"https?://\S+")
+
+
+def setting(settings: dict, name: str):
+    return settings.get(name, DEFAULTS[name])
+
+
+def check_settings(settings: dict) -> None:
+    """Bad DEBATE_* settings fail the build with the setting and its value."""
+    for name in ("DEBATE_URL", "DEBATE_SAVE_AS"):
+        value = setting(settings, name)
+        if not isinstance(value, str) or "{slug}" not in value:
+            raise ValueError(
+                f"{name} must be a string containing '{{slug}}', not {value!r}"
+            )
+    headings = setting(settings, "DEBATE_REFERENCE_HEADINGS")
+    if isinstance(headings, str) or not all(isinstance(h, str) for h in headings):
+        raise ValueError(
+            f"DEBATE_REFERENCE_HEADINGS must be a list of strings, not {headings!r}"
+        )
+
+
+def cited_in(html: str, headings: list[str]) -> dict[str, str]:
+    """The references list's entries by normalised DOI and by URL.
+
+    Only the list after a heading named in ``headings`` is parsed, so the cost
+    stays small whatever the article's length.
+    """
+    wanted = {h.strip().lower() for h in headings}
+    start = None
+    for match in _HEADING.finditer(html):
+        text = BeautifulSoup(match.group(2), "html.parser").get_text().strip().lower()
+        if text in wanted:
+            start = match.end()
+    if start is None:
+        return {}
+    end = html.find("</ol>", start)
+    soup = BeautifulSoup(html[start : end + 5 if end >= 0 else None], "html.parser")
+    found: dict[str, str] = {}
+    for item in soup.find_all("li"):
+        text = " ".join(item.get_text(" ").split())
+        title = _reference_title(text)
+        for raw in _DOI_IN_TEXT.findall(text):
+            try:
+                found.setdefault(normalise_doi(raw.rstrip(".,;")), title)
+            except TargetSyntaxError:
+                continue
+        for raw in _URL_IN_TEXT.findall(text):
+            found.setdefault(raw.rstrip(".,;"), title)
+        for link in item.find_all("a", href=True):
+            found.setdefault(link["href"], title)
+    return found
+
+
+def _reference_title(text: str) -> str:
+    """The title in a Vancouver reference: the sentence after the authors."""
+    parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", text) if p.strip()]
+    if len(parts) >= 2:
+        return parts[1].rstrip(".")
+    return text
+
+
+def _wants_citations(reply_to: str | None) -> bool:
+    if not reply_to:
+        return False
+    return any(
+        strip_doi_prefix(t) is not None or "://" in t for t in split_targets(reply_to)
+    )
+
+
+def entry_for(article, settings: dict) -> Entry:
+    meta = article.metadata
+    reply_to = meta.get("reply_to")
+    if isinstance(reply_to, list):  # the field written twice
+        reply_to = ", ".join(reply_to)
+    siteurl = settings.get("SITEURL", "")
+    urls = (article.url,)
+    if siteurl:
+        urls += (f"{siteurl.rstrip('/')}/{article.url}",)
+    cited = (
+        cited_in(article._content, setting(settings, "DEBATE_REFERENCE_HEADINGS"))
+        if _wants_citations(reply_to)
+        else {}
+    )
+    return Entry(
+        key=article.slug,
+        source=article.source_path,
+        title=article.title,
+        date=article.date,
+        authors=tuple(a.name for a in getattr(article, "authors", ())),
+        doi=meta.get("doi"),
+        urls=urls,
+        reply_to=reply_to,
+        reply_to_title=meta.get("reply_to_title"),
+        cited=cited,
+        payload=article,
+    )
+
+
+def build(generator, problems: Problems) -> Graph:
+    """Build the graph for this run and expose it to templates."""
+    settings = generator.settings
+    check_settings(settings)
+    withheld = [
+        Withheld(a.slug, a.source_path, a.status, a.metadata.get("doi"))
+        for a in chain(generator.drafts, generator.hidden_articles)
+    ]
+    entries = [entry_for(a, settings) for a in generator.articles]
+    graph = build_graph(entries, withheld, problems)
+
+    for debate in graph.debates:
+        debate.url = setting(settings, "DEBATE_URL").format(slug=debate.slug)
+        debate.save_as = setting(settings, "DEBATE_SAVE_AS").format(slug=debate.slug)
+
+    for article in chain(generator.articles, generator.translations):
+        original = _original(article, graph)
+        node = graph.nodes.get(original.slug) if original else None
+        _expose(article, node)
+    for article in chain(
+        generator.drafts,
+        generator.drafts_translations,
+        generator.hidden_articles,
+        generator.hidden_translations,
+    ):
+        _expose(article, None)
+
+    generator.context["debates"] = graph.debates
+    generator.context["DEBATES_URL"] = setting(settings, "DEBATES_URL")
+    generator.context["debate_graph"] = graph
+    return graph
+
+
+def _original(article, graph: Graph):
+    node = graph.nodes.get(article.slug)
+    return node.payload if node else None
+
+
+def _expose(article, node: Node | None) -> None:
+    """Hang the debate on an article (or a translation of it)."""
+    article.debate_node = node
+    article.debate = node.debate if node else None
+    article.in_reply_to = list(node.parents) if node else []
+    article.replies = [c.payload for c in node.children] if node else []
+
+
+class DebatesGenerator(Generator):
+    """Writes a page for each debate and the index of all debates."""
+
+    def generate_context(self) -> None:
+        pass
+
+    def generate_output(self, writer) -> None:
+        debates: list[Debate] = self.context.get("debates", [])
+        relative = self.settings["RELATIVE_URLS"]
+        template = self.get_template("debate")
+        for debate in debates:
+            writer.write_file(
+                debate.save_as,
+                template,
+                self.context,
+                relative_urls=relative,
+                debate=debate,
+                url=debate.url,
+                page_name=debate.url.rstrip("/"),
+            )
+        writer.write_file(
+            setting(self.settings, "DEBATES_SAVE_AS"),
+            self.get_template("debates"),
+            self.context,
+            relative_urls=relative,
+            debates=debates,
+            url=setting(self.settings, "DEBATES_URL"),
+            page_name="debates",
+        )

@@ -1,0 +1,79 @@
+"""Interface strings and local dates for the theme.
+
+Every interface string comes from one table per language in the theme,
+``theme/strings/<lang>.toml``; dates are written by Babel in the page's
+language ("25. januar 2024", "25 January 2024"). Both are handed to Jinja as
+the global ``STRINGS`` and the filters ``localdate`` and ``isodate``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+
+from babel.dates import format_date
+
+
+class MissingStrings(ValueError):
+    """A language's table lacks keys that another language has."""
+
+
+def load_strings(theme: str | Path) -> dict[str, dict[str, str]]:
+    """Read every table; each must have exactly the keys of the others."""
+    folder = Path(theme) / "strings"
+    tables = {
+        path.stem: tomllib.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.toml"))
+    }
+    keys = set().union(*(t.keys() for t in tables.values())) if tables else set()
+    for lang, table in tables.items():
+        missing = sorted(keys - table.keys())
+        if missing:
+            raise MissingStrings(
+                f"{folder / (lang + '.toml')}: missing strings {', '.join(missing)}"
+            )
+    return tables
+
+
+def make_localdate(strings: dict[str, dict[str, str]], default_lang: str):
+    def localdate(value: date | datetime | None, lang: str | None = None, fmt="long"):
+        """A date as readers of ``lang`` write it."""
+        if value is None:
+            return ""
+        table = strings.get(lang or default_lang) or strings.get(default_lang, {})
+        return format_date(value, format=fmt, locale=table.get("locale", "nb_NO"))
+
+    return localdate
+
+
+def isodate(value: date | datetime | None) -> str:
+    """A machine date for ``<time datetime>``."""
+    if value is None:
+        return ""
+    return value.isoformat()
+
+
+def todate(value: object) -> date | None:
+    """An ISO ``YYYY-MM-DD`` string (Received, Accepted) as a date."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def install(settings: dict) -> None:
+    """Put the strings and filters where Pelican's template environment finds them."""
+    strings = load_strings(settings["THEME"])
+    settings["JINJA_GLOBALS"] = {
+        **settings.get("JINJA_GLOBALS", {}),
+        "STRINGS": strings,
+    }
+    settings["JINJA_FILTERS"] = {
+        **settings.get("JINJA_FILTERS", {}),
+        "localdate": make_localdate(strings, settings.get("DEFAULT_LANG", "nb")),
+        "isodate": isodate,
+        "todate": todate,
+    }

@@ -1,0 +1,93 @@
+"""Pelican glue: a Markdown reader that checks each file's metadata as it reads it.
+
+A field Pelican cannot parse (``Date: 2024-13-45``) or a field that breaks our
+rules becomes a :class:`~replikk.problems.Problem` naming the file, the field
+and the value; the file is then refused so that it is neither published nor
+cached. The build stops at the end of reading with every problem at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.readers import MarkdownReader
+
+from .metadata import Kind, check_metadata, field_name
+from .problems import Problem, Problems, Severity
+
+
+class RefusedFile(Exception):
+    """A file whose metadata has errors: Pelican skips it, we report why."""
+
+
+class ReplikkMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, plus field-level checks with clear messages."""
+
+    problems: Problems | None = None  # set for each build by the glue
+
+    def _problems(self) -> Problems:
+        if self.problems is None:
+            self.problems = Problems()
+        return self.problems
+
+    def kind_of(self, source_path: str) -> Kind:
+        content = Path(self.settings["PATH"]).resolve()
+        try:
+            relative = Path(source_path).resolve().relative_to(content)
+        except ValueError:
+            return Kind.ARTICLE
+        top = relative.parts[0] if len(relative.parts) > 1 else ""
+        if top == self.settings.get("REPLIKK_AUTHORS_PATH", "authors"):
+            return Kind.AUTHOR
+        if top in self.settings.get("PAGE_PATHS", ["pages"]):
+            return Kind.PAGE
+        return Kind.ARTICLE
+
+    def process_metadata(self, name, value):
+        try:
+            return super().process_metadata(name, value)
+        except Exception as exc:  # Pelican's processors raise what they like
+            kind = self.kind_of(self._source_path)
+            self._problems().add(
+                Problem(
+                    self._source_path,
+                    _reason(exc),
+                    field=field_name(name, kind),
+                    value=str(value),
+                )
+            )
+            raise RefusedFile(self._source_path) from exc
+
+    def read(self, source_path):
+        problems = self._problems()
+        try:
+            content, metadata = super().read(source_path)
+        except UnicodeDecodeError as exc:
+            problems.add(
+                Problem(
+                    source_path,
+                    f"is not valid UTF-8 (byte {exc.start} is"
+                    f" {exc.object[exc.start : exc.start + 1]!r}); save it as UTF-8",
+                )
+            )
+            raise RefusedFile(source_path) from exc
+        kind = self.kind_of(source_path)
+        found = check_metadata(
+            source_path,
+            metadata,
+            kind,
+            tuple(self.settings.get("REPLIKK_EXTRA_FIELDS", ())),
+        )
+        problems.extend(found)
+        if any(p.severity is Severity.ERROR for p in found):
+            raise RefusedFile(source_path)
+        return content, metadata
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip() or exc.__class__.__name__
+    if "date" in text.lower() and "valid" in text.lower():
+        return (
+            f"is not a valid date ({text}); write it as YYYY-MM-DD or YYYY-MM-DD HH:MM"
+        )
+    return text

@@ -1,0 +1,16 @@
+"""Production settings: ``invoke publish``. Only overrides of pelicanconf.py."""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(__file__))
+from pelicanconf import *
+
+SITEURL = os.environ.get("REPLIKK_SITEURL", "https://replikk.example.org")
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
+
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+
+DELETE_OUTPUT_DIRECTORY = True

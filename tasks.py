@@ -1,0 +1,110 @@
+"""Tasks for authors, editors and CI: ``invoke --list`` shows them all."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+CONFIG = {
+    "settings": ROOT / "pelicanconf.py",
+    "publish_settings": ROOT / "publishconf.py",
+    "output": ROOT / "output",
+    "cache": ROOT / "cache",
+    "host": "127.0.0.1",
+    "port": 8000,
+}
+
+
+def _build(settings: Path, **override) -> None:
+    from replikk.build import build
+    from replikk.problems import ContentError
+
+    try:
+        result = build(settings, override)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
+    if result.problems.warnings:
+        print(result.problems.report(ROOT), file=sys.stderr)
+    print(f"Site written to {result.output}")
+
+
+@task
+def build(c):
+    """Build the site for local preview into output/ (pelicanconf.py)."""
+    _build(CONFIG["settings"])
+
+
+@task
+def publish(c):
+    """Build the site for publishing into output/ (publishconf.py)."""
+    _build(CONFIG["publish_settings"])
+
+
+@task(help={"format": "text (default) or json"})
+def check(c, format="text"):
+    """Validate all content without writing a site; exit 1 on any error."""
+    from replikk.build import check as check_content
+
+    result = check_content(CONFIG["settings"])
+    problems = result.problems
+    if format == "json":
+        print(problems.report_json(ROOT))
+    elif problems.items:
+        print(problems.report(ROOT))
+    if format != "json":
+        print(f"{len(problems.errors)} errors, {len(problems.warnings)} warnings")
+    if problems.errors:
+        sys.exit(1)
+
+
+@task
+def serve(c):
+    """Serve output/ on http://127.0.0.1:8000 (build first)."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    server = RootedHTTPServer(
+        str(CONFIG["output"]),
+        (CONFIG["host"], CONFIG["port"]),
+        ComplexHTTPRequestHandler,
+    )
+    print(f"Serving {CONFIG['output']} at http://{CONFIG['host']}:{CONFIG['port']}/")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task
+def livereload(c):
+    """Rebuild on every change and reload the browser (needs `livereload`)."""
+    from livereload import Server
+
+    def rebuild():
+        _build(CONFIG["settings"], CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+
+    rebuild()
+    server = Server()
+    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "*.py"):
+        server.watch(str(ROOT / pattern), rebuild)
+    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(CONFIG["output"]))
+
+
+@task
+def clean(c):
+    """Remove output/ and the content cache."""
+    for path in (CONFIG["output"], CONFIG["cache"]):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@task
+def new(c):
+    """Scaffold a new article or reply (see issue: authors' workflow)."""
+    print("Not yet available: write a Markdown file as docs/authoring.md shows.")
+    sys.exit(1)
