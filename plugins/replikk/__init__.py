@@ -87,6 +87,10 @@ def add_generators(pelican):
     return debate_glue.DebatesGenerator
 
 
+# Feature parts with their own ``register()``, connected after the core.
+PARTS: list = []
+
+
 def register() -> None:
     signals.initialized.connect(prepare)
     signals.readers_init.connect(use_our_reader)
@@ -94,3 +98,5 @@ def register() -> None:
     signals.article_generator_finalized.connect(link_debates)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.get_generators.connect(add_generators)
+    for part in PARTS:
+        part.register()

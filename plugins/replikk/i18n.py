@@ -20,18 +20,24 @@ class MissingStrings(ValueError):
 
 
 def load_strings(theme: str | Path) -> dict[str, dict[str, str]]:
-    """Read every table; each must have exactly the keys of the others."""
+    """Read every table; each language must have exactly the keys of the others.
+
+    ``<lang>.toml`` holds a language's strings; ``<lang>.<part>.toml`` files
+    (one per feature, e.g. ``en.feeds.toml``) are merged into it.
+    """
     folder = Path(theme) / "strings"
-    tables = {
-        path.stem: tomllib.loads(path.read_text(encoding="utf-8"))
-        for path in sorted(folder.glob("*.toml"))
-    }
+    tables: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.toml")):
+        lang = path.name.split(".", 1)[0]
+        tables.setdefault(lang, {}).update(
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        )
     keys = set().union(*(t.keys() for t in tables.values())) if tables else set()
     for lang, table in tables.items():
         missing = sorted(keys - table.keys())
         if missing:
             raise MissingStrings(
-                f"{folder / (lang + '.toml')}: missing strings {', '.join(missing)}"
+                f"{folder}: language {lang!r} lacks strings {', '.join(missing)}"
             )
     return tables
 

@@ -1,0 +1,139 @@
+"""Fixtures that build real sites with the real settings into temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from replikk.build import Result, build, check
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+
+
+class Site:
+    """A built site, read back as a reader's browser or feed reader would."""
+
+    def __init__(self, output: Path, result: Result) -> None:
+        self.output = output
+        self.result = result
+
+    def path(self, url: str) -> Path:
+        path = self.output / url.lstrip("/")
+        return path / "index.html" if url.endswith("/") or path.is_dir() else path
+
+    def html(self, url: str) -> BeautifulSoup:
+        return BeautifulSoup(self.path(url).read_text(encoding="utf-8"), "html.parser")
+
+    def text(self, url: str) -> str:
+        return self.path(url).read_text(encoding="utf-8")
+
+
+def _overrides(content: Path, output: Path, extra: dict) -> dict:
+    return {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        **extra,
+    }
+
+
+@pytest.fixture
+def build_site(tmp_path: Path) -> Callable[..., Site]:
+    """Build a content folder (a path, or a scenario name under tests/data)."""
+
+    def _build(content: Path | str, settings: Path = SETTINGS, **extra) -> Site:
+        folder = content if isinstance(content, Path) else DATA / content
+        output = tmp_path / "output"
+        result = build(settings, _overrides(folder, output, extra))
+        return Site(output, result)
+
+    return _build
+
+
+@pytest.fixture
+def check_content(tmp_path: Path) -> Callable[..., Result]:
+    def _check(content: Path, settings: Path = SETTINGS, **extra) -> Result:
+        return check(settings, _overrides(content, tmp_path / "unused", extra))
+
+    return _check
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The bundled archive, built once with the preview settings."""
+    output = tmp_path_factory.mktemp("sample") / "output"
+    result = build(SETTINGS, _overrides(ROOT / "content", output, {}))
+    return Site(output, result)
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The bundled archive, built once with the production settings."""
+    output = tmp_path_factory.mktemp("published") / "output"
+    result = build(PUBLISH_SETTINGS, _overrides(ROOT / "content", output, {}))
+    return Site(output, result)
+
+
+class ContentFolder:
+    """A content folder written by a test, one Markdown file at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "authors").mkdir(parents=True, exist_ok=True)
+
+    def article(self, slug: str, body: str = "Tekst.", **meta: str) -> Path:
+        """Write ``<slug>.md``; metadata keys are written as given (Reply_to …)."""
+        folder = meta.pop("folder", "")
+        fields = {"Title": slug.replace("-", " ").capitalize(), "Slug": slug}
+        fields.setdefault("Authors", "Kari Nordmann")
+        fields.update(meta)
+        if "Date" not in fields:
+            fields["Date"] = "2024-01-01 10:00"
+        header = "\n".join(f"{k}: {v}" for k, v in fields.items() if v is not None)
+        path = self.root / folder / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{header}\n\n{textwrap.dedent(body)}\n", encoding="utf-8")
+        return path
+
+    def author(self, name: str, **meta: str) -> Path:
+        slug = name.lower().replace(" ", "-")
+        header = "\n".join(f"{k}: {v}" for k, v in {"Name": name, **meta}.items())
+        path = self.root / "authors" / f"{slug}.md"
+        path.write_text(f"{header}\n\nBiografi.\n", encoding="utf-8")
+        return path
+
+    def raw(self, name: str, data: bytes | str) -> Path:
+        path = self.root / name
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> ContentFolder:
+    folder = ContentFolder(tmp_path / "content")
+    folder.author("Kari Nordmann")
+    return folder
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Callable[[str], Path]:
+    """A writable copy of a scenario under tests/data."""
+
+    def _copy(name: str) -> Path:
+        target = tmp_path / "content"
+        shutil.copytree(DATA / name, target)
+        return target
+
+    return _copy
