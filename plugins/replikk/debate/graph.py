@@ -173,7 +173,9 @@ class _Builder:
 
     # -- indexes ---------------------------------------------------------
     def index(self, entries: Iterable[Entry], withheld: Iterable[Withheld]) -> None:
-        for entry in entries:
+        # Oldest first, so that of two articles with one slug or DOI, the
+        # later one is reported, whatever order the caller keeps.
+        for entry in sorted(entries, key=lambda e: (e.date, e.source)):
             other = self.nodes.get(entry.key)
             if other is not None:
                 self.problems.error(
