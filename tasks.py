@@ -103,8 +103,31 @@ def clean(c):
         shutil.rmtree(path, ignore_errors=True)
 
 
-@task
-def new(c):
-    """Scaffold a new article or reply (see issue: authors' workflow)."""
-    print("Not yet available: write a Markdown file as docs/authoring.md shows.")
-    sys.exit(1)
+@task(
+    iterable=["author"],
+    help={
+        "title": "the article's title",
+        "author": "an author's name (repeat for several)",
+        "reply_to": "slug, DOI or URL of what this answers (omit for a new article)",
+    },
+)
+def new(c, title="", author=None, reply_to=None):
+    """Scaffold a new article, or a reply with --reply-to; print its path."""
+    from replikk.build import check as check_content
+    from replikk.scaffold import ScaffoldError, scaffold
+
+    result = check_content(CONFIG["settings"])
+    context = result.context or {}
+    try:
+        path = scaffold(
+            content=Path(context["PATH"]),
+            settings=context,
+            graph=context["debate_graph"],
+            title=title,
+            authors=list(author or []),
+            reply_to=reply_to,
+        )
+    except ScaffoldError as exc:
+        print(f"new: {exc}; nothing was written", file=sys.stderr)
+        sys.exit(1)
+    print(path.relative_to(ROOT))

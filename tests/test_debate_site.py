@@ -174,9 +174,10 @@ def test_reply_pointing_only_at_a_draft_is_an_error(content, build_site):
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("Date", "2024-13-45", "svar.md:4: error: Date: is not a valid date"),
-        ("Received", "13.01.2024", "Received: is not a date in the form YYYY-MM-DD"),
-        ("Lang", "no", "Lang: unknown language 'no'"),
+        ("Date", "2024-13-45", "svar.md:4: error: Date: '2024-13-45' is not a"),
+        ("Received", "13.01.2024", "Received: '13.01.2024' is not a date in the"),
+        ("Lang", "no", "Lang: unknown language 'no'; use one of nb, nn, en"),
+        ("Lang", "no", "(did you mean 'nb'?)"),
         ("Replyto", "a", "unknown field 'replyto' (did you mean 'Reply_to'?)"),
         (
             "Recieved",

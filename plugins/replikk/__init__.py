@@ -77,8 +77,9 @@ def stop_on_errors(generators) -> None:
     problems = problems_of(context)
     problems.locate()
     base = Path(context["PATH"]).parent
-    for problem in problems.warnings:
-        logger.warning(problem.format(base))
+    if not context.get("REPLIKK_RUNNER_REPORTS"):  # plain `pelican` runs
+        for problem in problems.warnings:
+            logger.warning(problem.format(base))
     if problems.errors:
         raise ContentError(problems, base)
 

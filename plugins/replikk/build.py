@@ -27,6 +27,7 @@ from pelican.settings import read_settings
 from .problems import ContentError, Problem, Problems
 
 PROBLEMS = "REPLIKK_PROBLEMS"
+REPORTS = "REPLIKK_RUNNER_REPORTS"
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Result:
 
     problems: Problems
     output: Path | None = None
+    context: dict | None = None  # check only: what templates would see
 
 
 class _ErrorLog(logging.Handler):
@@ -59,7 +61,7 @@ def _pelican_errors() -> Iterator[_ErrorLog]:
         logger.removeHandler(handler)
 
 
-def _merge_logged(problems: Problems, handler: _ErrorLog) -> None:
+def _merge_logged(problems: Problems, handler: _ErrorLog, content: str) -> None:
     """Pelican's own errors become problems, unless we already explained the file."""
     explained = {os.path.abspath(p.source) for p in problems.errors}
     for record in handler.records:
@@ -67,7 +69,9 @@ def _merge_logged(problems: Problems, handler: _ErrorLog) -> None:
             (str(a) for a in (record.args or ()) if isinstance(a, str | os.PathLike)),
             "",
         )
-        if source and os.path.abspath(source) in explained:
+        if source:
+            source = os.path.abspath(os.path.join(content, source))
+        if source in explained:
             continue
         problems.add(Problem(source or "(pelican)", record.getMessage()))
 
@@ -92,12 +96,13 @@ def build(
     settings["OUTPUT_PATH"] = str(staging)
     base = Path(settings_file).resolve().parent
     problems = settings[PROBLEMS] = Problems()
+    settings[REPORTS] = True  # we print the problems; the plugin need not log them
     try:
         # The plugin's ContentError carries these same problems; they are
         # reported below together with Pelican's own errors.
         with _pelican_errors() as logged, suppress(ContentError):
             Pelican(settings).run()
-        _merge_logged(problems, logged)
+        _merge_logged(problems, logged, settings["PATH"])
         if problems.errors:
             problems.locate()
             raise ContentError(problems, base)
@@ -116,15 +121,15 @@ def check(
     settings["CACHE_CONTENT"] = False
     settings["LOAD_CONTENT_CACHE"] = False
     problems = settings[PROBLEMS] = Problems()
-    # check reports errors; it does not stop at them
-    with _pelican_errors() as logged, suppress(ContentError):
-        _read_everything(Pelican(settings))
-    _merge_logged(problems, logged)
+    settings[REPORTS] = True  # we print the problems; the plugin need not log them
+    with _pelican_errors() as logged:
+        context = _read_everything(Pelican(settings))
+    _merge_logged(problems, logged, settings["PATH"])
     problems.locate()
-    return Result(problems)
+    return Result(problems, context=context)
 
 
-def _read_everything(pelican: Pelican) -> None:
+def _read_everything(pelican: Pelican) -> dict:
     """The reading half of ``Pelican.run``: every generator's context, no output."""
     context = pelican.settings.copy()
     context["generated_content"] = {}
@@ -144,7 +149,9 @@ def _read_everything(pelican: Pelican) -> None:
     for generator in generators:
         if hasattr(generator, "generate_context"):
             generator.generate_context()
-    signals.all_generators_finalized.send(generators)
+    with suppress(ContentError):  # check reports errors; it does not stop
+        signals.all_generators_finalized.send(generators)
+    return context
 
 
 def _swap(staging: Path, final: Path) -> None:

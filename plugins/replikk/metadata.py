@@ -80,6 +80,22 @@ REQUIRED = {
     Kind.AUTHOR: ("name",),
 }
 LANGUAGES = ("nb", "nn", "en")
+# Codes authors write for our languages, for "did you mean".
+LANGUAGE_ALIASES = {
+    "no": "nb",
+    "nob": "nb",
+    "nor": "nb",
+    "nb-no": "nb",
+    "nb_no": "nb",
+    "nno": "nn",
+    "nn-no": "nn",
+    "nn_no": "nn",
+    "eng": "en",
+    "en-gb": "en",
+    "en-us": "en",
+    "en_gb": "en",
+    "en_us": "en",
+}
 STATUSES = ("published", "draft", "hidden")
 ORCID_PATTERN = re.compile(r"^(?:https://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 
@@ -177,7 +193,11 @@ def check_metadata(
             "lang",
             f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}",
             lang,
-            hint=_close(str(lang), LANGUAGES),
+            hint=(
+                f"did you mean {LANGUAGE_ALIASES[str(lang).lower()]!r}?"
+                if str(lang).lower() in LANGUAGE_ALIASES
+                else _close(str(lang), LANGUAGES)
+            ),
         )
     status = metadata.get("status")
     if status is not None and str(status) not in STATUSES:
@@ -194,8 +214,8 @@ def check_metadata(
         if orcid and not orcid_ok(str(orcid)):
             error(
                 "orcid",
-                "is not a valid ORCID iD (16 digits as 0000-0000-0000-000X,"
-                " with a correct check digit)",
+                f"{orcid!r} is not a valid ORCID iD (16 digits as"
+                " 0000-0000-0000-000X, with a correct check digit)",
                 orcid,
             )
     return problems
@@ -215,7 +235,7 @@ def _check_manuscript_dates(
             problems.append(
                 Problem(
                     source,
-                    "is not a date in the form YYYY-MM-DD",
+                    f"{str(value)!r} is not a date in the form YYYY-MM-DD",
                     field=field_name(key),
                     value=str(value),
                 )
@@ -229,7 +249,8 @@ def _check_manuscript_dates(
                 problems.append(
                     Problem(
                         source,
-                        f"is after the publication date {published:%Y-%m-%d}",
+                        f"{value.isoformat()} is after the publication date"
+                        f" {published:%Y-%m-%d}",
                         field=field_name(key),
                         value=value.isoformat(),
                     )
@@ -242,7 +263,8 @@ def _check_manuscript_dates(
         problems.append(
             Problem(
                 source,
-                f"is before Received ({found['received'].isoformat()})",
+                f"{found['accepted'].isoformat()} is before Received"
+                f" ({found['received'].isoformat()})",
                 field="Accepted",
                 value=found["accepted"].isoformat(),
             )

@@ -51,7 +51,7 @@ class ReplikkMarkdownReader(MarkdownReader):
             self._problems().add(
                 Problem(
                     self._source_path,
-                    _reason(exc),
+                    _reason(exc, value),
                     field=field_name(name, kind),
                     value=str(value),
                 )
@@ -84,10 +84,8 @@ class ReplikkMarkdownReader(MarkdownReader):
         return content, metadata
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: Exception, value: object) -> str:
     text = str(exc).strip() or exc.__class__.__name__
     if "date" in text.lower() and "valid" in text.lower():
-        return (
-            f"is not a valid date ({text}); write it as YYYY-MM-DD or YYYY-MM-DD HH:MM"
-        )
-    return text
+        return f"{value!r} is not a valid date; write it as YYYY-MM-DD [HH:MM]"
+    return f"{value!r}: {text}"
