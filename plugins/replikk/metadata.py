@@ -209,6 +209,7 @@ def check_metadata(
         )
     if kind is Kind.ARTICLE:
         problems += _check_manuscript_dates(source, metadata)
+        problems += _check_corrections(source, metadata)
     if kind is Kind.AUTHOR:
         orcid = metadata.get("orcid")
         if orcid and not orcid_ok(str(orcid)):
@@ -267,6 +268,36 @@ def _check_manuscript_dates(
                 f" ({found['received'].isoformat()})",
                 field="Accepted",
                 value=found["accepted"].isoformat(),
+            )
+        )
+    return problems
+
+
+def _check_corrections(source: str, metadata: Mapping[str, object]) -> list[Problem]:
+    """A correction or retraction is dated by Modified, after publication."""
+    problems: list[Problem] = []
+    modified = metadata.get("modified")
+    for key in ("correction", "retracted"):
+        if metadata.get(key) and modified is None:
+            problems.append(
+                Problem(
+                    source,
+                    "needs a Modified date: the day of the "
+                    + ("correction" if key == "correction" else "retraction"),
+                    field=field_name(key),
+                    value=str(metadata[key]),
+                )
+            )
+    published = metadata.get("date")
+    dated = isinstance(modified, datetime) and isinstance(published, datetime)
+    if dated and modified < published:  # type: ignore[operator]
+        problems.append(
+            Problem(
+                source,
+                f"{modified:%Y-%m-%d %H:%M} is before the publication date"
+                f" {published:%Y-%m-%d %H:%M}",
+                field="Modified",
+                value=f"{modified:%Y-%m-%d %H:%M}",
             )
         )
     return problems
