@@ -69,6 +69,9 @@ SLUG_REGEX_SUBSTITUTIONS = [
     (r"[-\s]+", "-"),
 ]
 
+# Markdown only: reStructuredText files are not part of the content format.
+READERS = {"rst": None}
+
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},

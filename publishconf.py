@@ -14,3 +14,7 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 
 DELETE_OUTPUT_DIRECTORY = True
+
+# Drafts are previewed locally only: a published site holds no draft at all.
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""

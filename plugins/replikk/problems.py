@@ -93,14 +93,14 @@ class Problems:
 
     def locate(self) -> None:
         """Fill in the line of each problem's field, read from its file's header."""
-        headers: dict[str, dict[str, int]] = {}
+        headers: dict[str, dict[str, int] | None] = {}
         for i, problem in enumerate(self.items):
             if problem.line or not problem.field:
                 continue
             if problem.source not in headers:
                 headers[problem.source] = _header_lines(Path(problem.source))
             lines = headers[problem.source]
-            if lines:
+            if lines is not None:  # a missing field is reported at line 1
                 line = lines.get(problem.field.lower(), 1)
                 self.items[i] = replace(problem, line=line)
 
@@ -141,8 +141,9 @@ class ContentError(Exception):
         )
 
 
-def _header_lines(path: Path) -> dict[str, int]:
-    """Line numbers of the metadata keys at the top of a Markdown file."""
+def _header_lines(path: Path) -> dict[str, int] | None:
+    """Line numbers of the metadata keys at the top of a Markdown file (None if
+    the file cannot be read)."""
     found: dict[str, int] = {}
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:
@@ -153,7 +154,7 @@ def _header_lines(path: Path) -> dict[str, int]:
                 if sep and key.strip() and " " not in key.strip():
                     found.setdefault(key.strip().lower(), number)
     except OSError:
-        return {}
+        return None
     return found
 
 
