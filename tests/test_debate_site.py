@@ -233,3 +233,25 @@ def test_author_without_profile_is_a_warning_not_an_error(content, build_site):
 
 def test_sample_archive_builds_without_errors_or_warnings(sample_site):
     assert not sample_site.result.problems.items
+
+
+def test_reply_to_a_hidden_article_only_is_an_error(content, build_site):
+    content.article("skjult", Status="hidden")
+    content.article("svar", Reply_to="skjult", Date="2024-01-02 10:00")
+    with pytest.raises(ContentError) as caught:
+        build_site(content.root)
+    assert "'skjult' is a hidden article" in str(caught.value)
+
+
+def test_a_second_build_in_the_same_process_starts_fresh(content, build_site):
+    content.article("a")
+    content.article("b", Reply_to="a", Date="2024-01-02 10:00")
+    first = build_site(content.root)
+    assert first.html("debatt/").select(".debate-item")
+    (content.root / "b.md").unlink()
+    content.article("c", Authors="Ekstern")
+    second = build_site(content.root)
+    assert not second.html("debatt/").select(".debate-item")
+    assert not (second.output / "debatt" / "a").exists()
+    # Only this build's warning, not the first build's problems again.
+    assert [p.value for p in second.result.problems.items] == ["Ekstern"]
