@@ -63,6 +63,7 @@ PAGINATION_PATTERNS = (
 
 # Slugs are readable ASCII: æ → ae, ø → o, å → a.
 SLUG_REGEX_SUBSTITUTIONS = [
+    (r"&[#\w]+;", "-"),  # escaped characters in names: "A &amp; B" → a-b
     (r"[^\w\s-]", ""),
     (r"(?u)\A\s*", ""),
     (r"(?u)\s*\Z", ""),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -105,7 +106,7 @@ class ContentFolder:
         return path
 
     def author(self, name: str, **meta: str) -> Path:
-        slug = name.lower().replace(" ", "-")
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         header = "\n".join(f"{k}: {v}" for k, v in {"Name": name, **meta}.items())
         path = self.root / "authors" / f"{slug}.md"
         path.write_text(f"{header}\n\nBiografi.\n", encoding="utf-8")

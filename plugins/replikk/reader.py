@@ -8,12 +8,34 @@ cached. The build stops at the end of reading with every problem at once.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from pelican.readers import MarkdownReader
 
 from .metadata import Kind, check_metadata, field_name
 from .problems import Problem, Problems, Severity
+
+# Fields that are identifiers or dates, not text: left as written.
+NOT_TEXT = frozenset(
+    {
+        "date",
+        "modified",
+        "slug",
+        "lang",
+        "status",
+        "doi",
+        "reply_to",
+        "received",
+        "accepted",
+        "translation",
+        "template",
+        "save_as",
+        "url",
+        "orcid",
+        "email",
+    }
+)
 
 
 class RefusedFile(Exception):
@@ -42,6 +64,22 @@ class ReplikkMarkdownReader(MarkdownReader):
         if top in self.settings.get("PAGE_PATHS", ["pages"]):
             return Kind.PAGE
         return Kind.ARTICLE
+
+    def _parse_metadata(self, meta):
+        """Metadata is text, never markup: ``Title: <script>`` shows as written.
+
+        Pelican treats metadata as HTML and templates print it as such, so
+        ``<`` and ``&`` are escaped here, once, before anything else (the
+        Markdown of formatted fields such as Summary included). Quotes stay
+        as typed, for typography; templates escape attribute values.
+        """
+        escaped = {
+            name: value
+            if name.lower() in NOT_TEXT
+            else [html.escape(line, quote=False) for line in value]
+            for name, value in meta.items()
+        }
+        return super()._parse_metadata(escaped)
 
     def process_metadata(self, name, value):
         try:
