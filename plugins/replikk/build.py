@@ -25,6 +25,7 @@ from pelican import Pelican, signals
 from pelican.settings import read_settings
 
 from .problems import ContentError, Problem, Problems
+from .search import index_site
 
 PROBLEMS = "REPLIKK_PROBLEMS"
 REPORTS = "REPLIKK_RUNNER_REPORTS"
@@ -106,6 +107,7 @@ def build(
         if problems.errors:
             problems.locate()
             raise ContentError(problems, base)
+        index_site(staging, settings)  # last: it reads the finished pages
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -1,0 +1,91 @@
+// The search page: Pagefind's JS API, results with title, authors, date,
+// section and debate, filters by section, author, year and language.
+// The page works without this script: the form and a note remain.
+const root = document.getElementById("search");
+const strings = JSON.parse(root.dataset.strings);
+const input = root.querySelector("#search-input");
+const status = root.querySelector(".search-status");
+const list = root.querySelector(".search-results");
+const filterBox = root.querySelector(".search-filters");
+const FILTERS = ["section", "author", "year", "language"];
+// Relative to the page, not to this script (dynamic imports resolve against the module).
+const pagefind = await import(new URL(`${root.dataset.bundle}pagefind.js`, document.baseURI).href);
+// Result URLs are site-absolute; the site may live below a path.
+const baseUrl = new URL(root.dataset.base, document.baseURI).pathname;
+await pagefind.options({ excerptLength: 30, baseUrl });
+
+function element(tag, props = {}, children = []) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+async function buildFilters() {
+  const available = await pagefind.filters();
+  const fieldset = element("fieldset", {}, [element("legend", { textContent: strings.filters })]);
+  for (const name of FILTERS) {
+    const values = Object.keys(available[name] || {}).sort();
+    if (!values.length) continue;
+    const select = element("select", { id: `filter-${name}`, name });
+    select.append(element("option", { value: "", textContent: strings.all }));
+    for (const value of values) select.append(element("option", { value, textContent: value }));
+    select.addEventListener("change", run);
+    fieldset.append(element("label", { htmlFor: select.id, textContent: strings[name] }), select);
+  }
+  filterBox.append(fieldset);
+  filterBox.hidden = false;
+}
+
+function chosenFilters() {
+  const chosen = {};
+  for (const select of filterBox.querySelectorAll("select")) {
+    if (select.value) chosen[select.name] = select.value;
+  }
+  return chosen;
+}
+
+function render(data) {
+  const meta = data.meta;
+  const item = element("li", { className: "article-item search-result" });
+  const link = element("a", { href: data.url, textContent: meta.title });
+  item.append(element("h2", {}, [link]));
+  const facts = [meta.section, meta.date, meta.authors].filter(Boolean).join(" · ");
+  item.append(element("p", { className: "meta", textContent: facts }));
+  const excerpt = element("p", { className: "excerpt" });
+  excerpt.innerHTML = data.excerpt; // Pagefind escapes text and marks hits with <mark>
+  item.append(excerpt);
+  if (meta.debate) {
+    item.append(element("p", { className: "debate-note", textContent: `${strings.debate}: ${meta.debate}` }));
+  }
+  return item;
+}
+
+let latest = 0;
+async function run() {
+  const query = input.value.trim();
+  const url = new URL(window.location);
+  if (query) url.searchParams.set("q", query);
+  else url.searchParams.delete("q");
+  window.history.replaceState(null, "", url);
+  const ticket = ++latest;
+  if (!query) {
+    list.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  const search = await pagefind.search(query, { filters: chosenFilters() });
+  const results = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
+  if (ticket !== latest) return;
+  list.replaceChildren(...results.map(render));
+  const n = search.results.length;
+  status.textContent = n === 0 ? strings.none : (n === 1 ? strings.one : strings.many.replace("{n}", n));
+}
+
+root.querySelector("form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  run();
+});
+input.addEventListener("input", run);
+await buildFilters();
+input.value = new URL(window.location).searchParams.get("q") || "";
+if (input.value) run();
