@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from . import i18n
+from . import feeds, i18n
 from .authors import attach_profiles, read_profiles
 from .debate import glue as debate_glue
 from .problems import ContentError, Problems
@@ -89,6 +89,7 @@ def add_generators(pelican):
 
 # Feature parts with their own ``register()``, connected after the core.
 PARTS: list = []
+PARTS.append(feeds)
 
 
 def register() -> None:
