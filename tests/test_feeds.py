@@ -18,6 +18,7 @@ from lxml import etree
 from replikk.feeds import model
 from replikk.feeds.glue import check_settings
 from replikk.feeds.threading import InReplyTo, Replies
+from replikk.problems import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISH = ROOT / "publishconf.py"
@@ -412,6 +413,31 @@ def test_a_new_reply_moves_the_debate_feed_and_the_reply_count(build_site, conte
     assert after.entries[0]["thr_in-reply-to"]["ref"] == opening
     # the entries already delivered keep their ids
     assert {e.id for e in before.entries} < {e.id for e in after.entries}
+
+
+def test_feed_id_pins_an_entry_id_when_a_doi_comes_later(build_site, content):
+    content.article("early", "Tekst.")
+    before = set(entries(build_site(content.root), "feeds/all.atom.xml"))
+    content.article(
+        "early",
+        "Tekst.",
+        DOI="10.5555/late.1",
+        Feed_id="tag:replikk.example.org,2024-01-01:early",
+    )
+    after = set(entries(build_site(content.root), "feeds/all.atom.xml"))
+    assert before == after == {"tag:replikk.example.org,2024-01-01:early"}
+
+
+def test_two_articles_with_one_feed_id_stop_the_build(build_site, content):
+    content.article("first", Feed_id="tag:replikk.example.org,2024-01-01:x")
+    content.article("second", Feed_id="tag:replikk.example.org,2024-01-01:x")
+    content.article("third", Feed_id="not an id")
+    with pytest.raises(ContentError) as error:
+        build_site(content.root)
+    message = str(error.value)
+    assert "already the id of" in message and "first.md" in message
+    assert "'not an id' is not an IRI" in message
+    assert "Feed_id" in message
 
 
 def test_hidden_articles_never_appear_in_any_feed(build_site, content):

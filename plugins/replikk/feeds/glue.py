@@ -10,6 +10,7 @@ variable ``FEEDS``), and :class:`FeedsGenerator` writes them with the model in
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import chain
@@ -51,6 +52,8 @@ DEFAULTS: dict[str, object] = {
 }
 
 CONTEXT = "FEEDS"
+PROBLEMS = "REPLIKK_PROBLEMS"  # the build's collector (replikk.problems_of)
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 _PLAN = "REPLIKK_FEEDS_PLAN"
 
 
@@ -134,6 +137,7 @@ class Plan:
     feeds: list[Planned] = field(default_factory=list)
     debate_links: dict[str, Links] = field(default_factory=dict)
     translations: set[int] = field(default_factory=set)  # id() of translations
+    ids: dict[int, str] = field(default_factory=dict)  # id() -> entry id
 
 
 def _links(settings: dict, kind: str, **fields: str) -> Links:
@@ -176,6 +180,7 @@ def plan(generators) -> None:
 
     published = list(gen.articles)
     result.translations = {id(a) for a in gen.translations}
+    result.ids = _entry_ids(gen, domain, result.translations, gen.context)
     result.archive = _links(settings, "archive")
     add(Planned("archive", "", "", default_lang, "", result.archive, published))
 
@@ -242,6 +247,58 @@ def plan(generators) -> None:
     gen.context[_PLAN] = result
 
 
+def entry_id(article, domain: str, translation: bool) -> str:
+    """An article's permanent id: Feed_id if given, else its DOI, else a tag."""
+    pinned = article.metadata.get("feed_id")
+    if pinned:
+        return str(pinned).strip()
+    doi = None
+    raw = article.metadata.get("doi")
+    if raw and not translation:
+        try:
+            doi = normalise_doi(str(raw))
+        except TargetSyntaxError:
+            doi = None  # already reported by the debate part
+    return model.entry_id(
+        domain,
+        article.date.date(),  # the date as written, where it was published
+        article.slug,
+        doi,
+        lang=article.lang if translation else None,
+    )
+
+
+def _entry_ids(gen, domain: str, translations: set[int], context: dict) -> dict:
+    """Every published article's id; a malformed or shared id is an error."""
+    problems = context.get(PROBLEMS)
+    ids: dict[int, str] = {}
+    owner: dict[str, object] = {}
+    for article in _all_articles(gen):
+        ident = entry_id(article, domain, id(article) in translations)
+        pinned = "feed_id" in article.metadata
+        fieldname = "Feed_id" if pinned else "Slug"
+        if problems is not None and pinned and not _IRI.match(ident):
+            problems.error(
+                article.source_path,
+                f"{ident!r} is not an IRI; a feed id looks like"
+                " 'tag:journal.example.org,2024-02-06:slug' or 'https://…'",
+                field=fieldname,
+                value=ident,
+            )
+        other = owner.setdefault(ident, article)
+        if problems is not None and other is not article:
+            problems.error(
+                article.source_path,
+                f"its feed id {ident!r} is already the id of"
+                f" {other.source_path}; feed readers would show only one of them",
+                field=fieldname,
+                value=ident,
+                hint="give one of them a Feed_id of its own",
+            )
+        ids[id(article)] = ident
+    return ids
+
+
 def plain(text: str) -> str:
     return model.plain_title(str(text))
 
@@ -256,7 +313,6 @@ class _Items:
     def __init__(self, settings: dict, plan: Plan) -> None:
         self.settings = settings
         self.base = site_base(settings)
-        self.domain = setting(settings, "FEED_ID_DOMAIN")
         self.plan = plan
         self.cache: dict[int, Item] = {}
 
@@ -267,21 +323,7 @@ class _Items:
         return id(article) in self.plan.translations
 
     def id_of(self, article) -> str:
-        is_translation = self.is_translation(article)
-        doi = None
-        raw = article.metadata.get("doi")
-        if raw and not is_translation:
-            try:
-                doi = normalise_doi(str(raw))
-            except TargetSyntaxError:
-                doi = None  # already reported by the debate part
-        return model.entry_id(
-            self.domain,
-            _local_date(article.date),
-            article.slug,
-            doi,
-            lang=article.lang if is_translation else None,
-        )
+        return self.plan.ids[id(article)]
 
     def item(self, article) -> Item:
         key = id(article)
@@ -353,11 +395,6 @@ class _Items:
             return Replies(self.url(links.rss), count, latest, "application/rss+xml")
         # No debate feed written: point at the debate's page instead.
         return Replies(self.url(node.debate.url), count, latest, "text/html")
-
-
-def _local_date(when: datetime) -> date:
-    """The calendar date the article was published on, where it was published."""
-    return when.date()
 
 
 class FeedsGenerator(Generator):
