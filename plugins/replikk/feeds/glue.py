@@ -9,7 +9,6 @@ variable ``FEEDS``), and :class:`FeedsGenerator` writes them with the model in
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,6 +16,7 @@ from itertools import chain
 from pathlib import Path
 
 from pelican.generators import ArticlesGenerator, Generator
+from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import truncate_html_words
 
 from ..debate.targets import TargetSyntaxError, normalise_doi
@@ -24,8 +24,6 @@ from ..i18n import load_strings
 from . import model
 from .model import Feed, Item, Person
 from .threading import InReplyTo, Replies
-
-logger = logging.getLogger(__name__)
 
 KINDS = ("archive", "lang", "category", "tag", "author", "debate")
 FORMATS = {"atom": "atom.xml", "rss": "rss.xml"}
@@ -51,10 +49,9 @@ DEFAULTS: dict[str, object] = {
     "FEED_LOCAL_SITEURL": "http://127.0.0.1:8000",
 }
 
-CONTEXT = "FEEDS"
+CONTEXT = "FEEDS"  # the Plan: templates use FEEDS.archive and FEEDS.lang
 PROBLEMS = "REPLIKK_PROBLEMS"  # the build's collector (replikk.problems_of)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-_PLAN = "REPLIKK_FEEDS_PLAN"
 
 
 def setting(settings: dict, name: str):
@@ -204,8 +201,31 @@ def plan(generators) -> None:
             name = str(wrapper.name)
             add(Planned(kind, slug, name, default_lang, wrapper.url, links, articles))
 
-    # Every instance templates may see gets the addresses: an article's
-    # category is not always the very object the category page is written with.
+    _hang_addresses(gen, settings)
+
+    for debate in gen.context.get("debates", []):
+        links = _links(settings, "debate", slug=debate.slug)
+        debate.feed_url = links.atom or ""
+        debate.feed_rss_url = links.rss or ""
+        result.debate_links[debate.slug] = links
+        # A debate that began outside the archive speaks its first article's
+        # language.
+        first = debate.root if not debate.root.external else debate.articles[0]
+        lang = first.article.lang
+        articles = [node.article for node in debate.articles]
+        title = plain(debate.title)
+        add(Planned("debate", debate.slug, title, lang, debate.url, links, articles))
+
+    gen.context[CONTEXT] = result
+
+
+def _hang_addresses(gen: ArticlesGenerator, settings: dict) -> None:
+    """``feed_url`` and ``feed_rss_url`` on every category, tag and author.
+
+    Every instance templates may see gets them: an article's category is not
+    always the very object its category page is written with.
+    """
+    kinds = ((Category, "category"), (Tag, "tag"), (Author, "author"))
     instances = chain(
         (c for c, _ in gen.categories),
         gen.tags,
@@ -214,37 +234,13 @@ def plan(generators) -> None:
         (t for a in _all_articles(gen) for t in getattr(a, "tags", ())),
         (w for a in _all_articles(gen) for w in getattr(a, "authors", ())),
     )
-    kinds = {"Category": "category", "Tag": "tag", "Author": "author"}
     for wrapper in instances:
-        kind = kinds.get(type(wrapper).__name__)
+        kind = next((k for cls, k in kinds if isinstance(wrapper, cls)), None)
         if kind is None:
             continue
         links = _links(settings, kind, slug=wrapper.slug)
         wrapper.feed_url = links.atom or ""
         wrapper.feed_rss_url = links.rss or ""
-
-    for debate in gen.context.get("debates", []):
-        links = _links(settings, "debate", slug=debate.slug)
-        debate.feed_url = links.atom or ""
-        debate.feed_rss_url = links.rss or ""
-        result.debate_links[debate.slug] = links
-        root = debate.root if not debate.root.external else debate.articles[0]
-        articles = [node.article for node in debate.articles]
-        title = plain(debate.title)
-        add(
-            Planned(
-                "debate",
-                debate.slug,
-                title,
-                root.article.lang,
-                debate.url,
-                links,
-                articles,
-            )
-        )
-
-    gen.context[CONTEXT] = result
-    gen.context[_PLAN] = result
 
 
 def entry_id(article, domain: str, translation: bool) -> str:
@@ -404,7 +400,7 @@ class FeedsGenerator(Generator):
         pass
 
     def generate_output(self, writer) -> None:
-        result: Plan | None = self.context.get(_PLAN)
+        result: Plan | None = self.context.get(CONTEXT)
         if result is None:
             return
         settings = self.settings
