@@ -21,6 +21,7 @@ from pelican.utils import truncate_html_words
 
 from ..debate.targets import TargetSyntaxError, normalise_doi
 from ..i18n import load_strings
+from ..problems import Problems
 from . import model
 from .model import Feed, Item, Person
 from .threading import InReplyTo, Replies
@@ -267,13 +268,15 @@ def entry_id(article, domain: str, translation: bool) -> str:
 def _entry_ids(gen, domain: str, translations: set[int], context: dict) -> dict:
     """Every published article's id; a malformed or shared id is an error."""
     problems = context.get(PROBLEMS)
+    if problems is None:  # Pelican run without the replikk core's collector
+        problems = context[PROBLEMS] = Problems()
     ids: dict[int, str] = {}
     owner: dict[str, object] = {}
     for article in _all_articles(gen):
         ident = entry_id(article, domain, id(article) in translations)
         pinned = "feed_id" in article.metadata
         fieldname = "Feed_id" if pinned else "Slug"
-        if problems is not None and pinned and not _IRI.match(ident):
+        if pinned and not _IRI.match(ident):
             problems.error(
                 article.source_path,
                 f"{ident!r} is not an IRI; a feed id looks like"
@@ -282,7 +285,7 @@ def _entry_ids(gen, domain: str, translations: set[int], context: dict) -> dict:
                 value=ident,
             )
         other = owner.setdefault(ident, article)
-        if problems is not None and other is not article:
+        if other is not article:
             problems.error(
                 article.source_path,
                 f"its feed id {ident!r} is already the id of"
