@@ -83,12 +83,28 @@ MARKDOWN = {
 }
 TYPOGRIFY = False
 
-# Feeds are written by publishconf.py; a preview build needs none.
+# Pelican's own feeds stay off: the feeds part (plugins/replikk/feeds/) writes
+# Atom and RSS for the archive, languages, sections, tags, authors and debates,
+# in preview and publish builds alike.
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+FEED_ATOM = None
+FEED_RSS = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_RSS = None
+
+# Our feeds (plugins/replikk/feeds/README.md lists every setting).
+# Entry ids are tag:FEED_ID_DOMAIN,<date>:<slug> (or the DOI): never change it.
+FEED_ID_DOMAIN = "replikk.example.org"
+FEED_ID_SINCE = "2024-01-01"
+FEED_MAX_ITEMS = 50
+FEED_LOCAL_SITEURL = "http://127.0.0.1:8000"
 
 # The debate plugin (plugins/replikk/README.md lists every setting).
 DEBATE_URL = "debatt/{slug}/"

@@ -10,9 +10,6 @@ SITEURL = os.environ.get("REPLIKK_SITEURL", "https://replikk.example.org")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 
-FEED_ALL_ATOM = "feeds/all.atom.xml"
-CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
-
 DELETE_OUTPUT_DIRECTORY = True
 
 # Drafts are previewed locally only: a published site holds no draft at all.

@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from . import i18n, search
+from . import feeds, i18n, search
 from .authors import attach_profiles, read_profiles
 from .debate import glue as debate_glue
 from .problems import ContentError, Problems
@@ -89,7 +89,7 @@ def add_generators(pelican):
 
 
 # Feature parts with their own ``register()``, connected after the core.
-PARTS: list = [search]
+PARTS: list = [feeds, search]
 
 
 def register() -> None:

@@ -117,6 +117,8 @@ class Debate:
     externals: list[Node] = field(default_factory=list)
     url: str = ""  # set by whoever publishes the debate
     save_as: str = ""
+    feed_url: str = ""  # set by the feeds part: the debate's Atom feed
+    feed_rss_url: str = ""
 
     @property
     def title(self) -> str:

@@ -1,0 +1,263 @@
+"""Feeds as plain data, and their Atom and RSS 2.0 documents.
+
+No Pelican here: the glue turns articles into :class:`Item` values and
+:class:`Feed` values, and :func:`atom` / :func:`rss` write them with feedgen.
+
+Ids are permanent (RFC 4287 §4.2.6): an article's id is its DOI as an
+``https://doi.org/`` IRI, else a ``tag:`` URI (RFC 4151) made from a fixed
+domain, the article's first publication date and its slug. Neither depends
+on SITEURL, the theme or the article's text, so rebuilding, moving the site or
+editing an article never makes a reader see an entry twice.
+
+Nothing in a feed depends on when it was built: every date comes from the
+content, so two builds of the same archive write the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import quote, urljoin
+
+from bs4 import BeautifulSoup
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+
+from . import threading
+from .threading import InReplyTo, Replies
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_DOMAIN = re.compile(
+    r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
+)
+# Attributes holding URLs that a feed reader must be able to follow on its own.
+_URL_ATTRIBUTES = {
+    "a": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "link": ("href",),
+    "iframe": ("src",),
+    "object": ("data",),
+    "q": ("cite",),
+    "blockquote": ("cite",),
+    "ins": ("cite",),
+    "del": ("cite",),
+}
+
+
+def doi_iri(doi: str) -> str:
+    """A DOI as the IRI the DOI Foundation recommends for display and linking."""
+    return f"https://doi.org/{quote(doi.strip().lower(), safe='/:;()._-<>[]')}"
+
+
+def check_domain(domain: object) -> str:
+    """A tagging authority must be a plain DNS name (RFC 4151 §2.1)."""
+    if not isinstance(domain, str) or not _DOMAIN.match(domain):
+        raise ValueError(
+            f"FEED_ID_DOMAIN must be a domain name such as 'journal.example.org',"
+            f" not {domain!r}"
+        )
+    return domain
+
+
+def tag_uri(domain: str, when: date, specific: str) -> str:
+    """``tag:domain,YYYY-MM-DD:specific`` (RFC 4151)."""
+    return f"tag:{domain},{when:%Y-%m-%d}:{quote(specific, safe='/-._~')}"
+
+
+def entry_id(
+    domain: str, published: date, slug: str, doi: str | None, lang: str | None = None
+) -> str:
+    """The permanent id of an article (``lang`` only for a translation).
+
+    A translation is an entry of its own, so it gets the original's tag with
+    its language appended; it has no DOI of its own.
+    """
+    if doi and not lang:
+        return doi_iri(doi)
+    specific = f"{slug}/{lang}" if lang else slug
+    return tag_uri(domain, published, specific)
+
+
+def plain_title(html: str) -> str:
+    """A title as text: markup gone, typography (’ – « ») kept."""
+    text = BeautifulSoup(html or "", "html.parser").get_text()
+    return " ".join(text.split())
+
+
+def absolute_html(html: str, base: str) -> str:
+    """The HTML with every link, image and source resolved against ``base``.
+
+    A feed is read away from the site, so a relative URL there points nowhere.
+    """
+    if not html:
+        return ""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag, attributes in _URL_ATTRIBUTES.items():
+        for element in soup.find_all(tag):
+            for name in attributes:
+                value = element.get(name)
+                if not value:
+                    continue
+                if name == "srcset":
+                    element[name] = ", ".join(
+                        _absolute_candidate(c, base) for c in value.split(",")
+                    )
+                else:
+                    element[name] = _absolute(value, base)
+    return str(soup)
+
+
+def _absolute(url: str, base: str) -> str:
+    url = url.strip()
+    if url.startswith("#"):
+        return base.split("#", 1)[0] + url
+    return urljoin(base, url)
+
+
+def _absolute_candidate(candidate: str, base: str) -> str:
+    parts = candidate.split()
+    if not parts:
+        return candidate
+    return " ".join([_absolute(parts[0], base), *parts[1:]])
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    uri: str | None = None
+
+
+@dataclass(slots=True)
+class Item:
+    """One article as a feed entry; the same in every feed it appears in."""
+
+    id: str
+    title: str  # plain text
+    url: str  # absolute
+    published: datetime
+    updated: datetime  # its own last change, or the date of its latest reply
+    lang: str
+    authors: list[Person] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    summary: str = ""  # HTML, absolute URLs
+    content: str = ""  # HTML, absolute URLs
+    in_reply_to: list[InReplyTo] = field(default_factory=list)
+    replies: Replies | None = None
+
+
+@dataclass(slots=True)
+class Feed:
+    """One feed, written as Atom and (when ``rss_url`` is set) RSS 2.0."""
+
+    id: str
+    title: str
+    subtitle: str
+    lang: str
+    page_url: str  # the HTML page this feed follows, absolute
+    atom_url: str  # absolute
+    rss_url: str | None  # absolute
+    items: list[Item]
+    author: str
+    full_content: bool = True
+    since: datetime | None = None  # `updated` of a feed with no entries
+
+    @property
+    def updated(self) -> datetime:
+        """The latest change to any entry: moves when anything in it moves."""
+        dates = [item.updated for item in self.items]
+        if dates:
+            return max(dates)
+        if self.since is None:
+            raise ValueError(f"feed {self.id!r} has no entries and no date")
+        return self.since
+
+
+def _generator(feed: Feed, self_url: str, self_type: str) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    threading.register(fg)
+    fg.register_extension("page", _PageFeed, _Page, atom=True, rss=False)
+    fg.id(feed.id)
+    fg.title(feed.title)
+    fg.subtitle(feed.subtitle or feed.title)
+    fg.language(feed.lang)
+    fg.author(name=feed.author)
+    # feedgen takes the last link as RSS's channel <link>: the page, not self.
+    fg.link(href=self_url, rel="self", type=self_type)
+    fg.link(href=feed.page_url, rel="alternate", type="text/html")
+    # feedgen stamps both with the build time unless told otherwise.
+    fg.updated(feed.updated)
+    fg.lastBuildDate(feed.updated)
+    fg.generator("Replikk (python-feedgen)")
+    for item in feed.items:  # newest first, in the order given
+        _entry(fg.add_entry(order="append"), item, feed.full_content)
+    return fg
+
+
+def _entry(fe, item: Item, full: bool) -> None:
+    fe.id(item.id)  # also the RSS guid, isPermaLink="false"
+    fe.title(item.title)
+    fe.updated(item.updated)
+    fe.published(item.published)
+    fe.link(href=item.url, rel="alternate", type="text/html", hreflang=item.lang)
+    for person in item.authors:
+        fe.author({"name": person.name, **({"uri": person.uri} if person.uri else {})})
+        fe.dc.dc_creator(person.name, replace=False)
+    for term in item.categories:
+        fe.category(term=term)
+    if full and item.content:
+        fe.content(item.content, type="html")
+    if item.summary:
+        fe.summary(item.summary, type="html")
+    fe.thr.in_reply_to(*item.in_reply_to)
+    fe.thr.replies(item.replies)
+    fe.page.set(item.url, item.lang)
+
+
+def atom(feed: Feed) -> bytes:
+    """The feed as an Atom 1.0 document (RFC 4287, with RFC 4685 threading)."""
+    return _generator(feed, feed.atom_url, "application/atom+xml").atom_str(pretty=True)
+
+
+def rss(feed: Feed) -> bytes:
+    """The feed as an RSS 2.0 document."""
+    if feed.rss_url is None:
+        raise ValueError(f"feed {feed.id!r} has no RSS address")
+    return _generator(feed, feed.rss_url, "application/rss+xml").rss_str(pretty=True)
+
+
+class _PageFeed(BaseExtension):
+    pass
+
+
+class _Page(BaseEntryExtension):
+    """The entry's language, and the type and language of its page's link.
+
+    A feed may mix nb, nn and en articles, so each entry says its own
+    ``xml:lang``. feedgen 1.0 drops ``rel``, ``type`` and ``hreflang`` from
+    entry links (it reads them back from the element it has just made), so
+    they are put back here.
+    """
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+        self.lang: str | None = None
+
+    def set(self, url: str, lang: str) -> None:
+        self.url = url
+        self.lang = lang
+
+    def extend_atom(self, entry):
+        if self.lang:
+            entry.attrib[XML_LANG] = self.lang
+        for link in entry.findall("link"):
+            if link.get("href") == self.url and link.get("rel") is None:
+                link.attrib["rel"] = "alternate"
+                link.attrib["type"] = "text/html"
+                if self.lang:
+                    link.attrib["hreflang"] = self.lang
+        return entry
