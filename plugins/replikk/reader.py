@@ -14,6 +14,7 @@ from pelican.readers import MarkdownReader
 
 from .metadata import Kind, check_metadata, field_name
 from .problems import Problem, Problems, Severity
+from .typography.glue import typeset_document
 
 
 class RefusedFile(Exception):
@@ -81,7 +82,9 @@ class ReplikkMarkdownReader(MarkdownReader):
         problems.extend(found)
         if any(p.severity is Severity.ERROR for p in found):
             raise RefusedFile(source_path)
-        return content, metadata
+        # Here, not in Pelican's TYPOGRIFY: what read() returns is what the
+        # content cache keeps, so typography is done once per unchanged file.
+        return typeset_document(content, metadata, self.settings)
 
 
 def _reason(exc: Exception) -> str:
