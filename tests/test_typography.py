@@ -74,6 +74,26 @@ NB = [
         "<p>Ioannidis' essay og Solvang's poeng.</p>",
         "<p>Ioannidis’ essay og Solvang’s~poeng.</p>",
     ),
+    (
+        "closing quote before a footnote mark",
+        '<p>"sitat"<sup>1</sup> og mer.</p>',
+        "<p>«sitat»<sup>1</sup> og~mer.</p>",
+    ),
+    (
+        "a quote across a line break",
+        '<p>"Linje én<br>linje to" sa han.</p>',
+        "<p>«Linje én<br>linje to» sa~han.</p>",
+    ),
+    (
+        "guillemet closed by a straight quote",
+        '<p>Et «sitat" her.</p>',
+        "<p>Et «sitat»~her.</p>",
+    ),
+    (
+        "HTML comment",
+        '<p>Tekst <!-- a -- "b" --> "c".</p>',
+        '<p>Tekst <!-- a -- "b" --> «c».</p>',
+    ),
     # Dashes
     ("spaced hyphen", "<p>viser - og ikke viser.</p>", "<p>viser – og ikke~viser.</p>"),
     ("double hyphen", "<p>viser -- og ikke.</p>", "<p>viser – og~ikke.</p>"),

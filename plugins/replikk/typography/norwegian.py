@@ -39,6 +39,9 @@ _OPENS_AFTER = frozenset("([{/\u00ab\u2018\u201c\u2013\u2014-")
 _CLOSES_BEFORE = frozenset(".,;:!?)]}\u00bb\u2019\u2026\u2013\u2014-")
 
 
+_MARKS = re.compile(f"[{BOUNDARY}{OUTER_OPEN}{OUTER_CLOSE}'\"\u201c\u201d]")
+
+
 def _opens(text: str, i: int, doubles_open: bool) -> bool:
     before = text[i - 1] if i > 0 else BOUNDARY
     after = text[i + 1] if i + 1 < len(text) else BOUNDARY
@@ -55,7 +58,8 @@ def quotes(text: str) -> str:
     """``text`` with Norwegian quotes; the result has the same length."""
     out = list(text)
     stack: list[str] = []  # the open double quotes, outer « or inner ‘
-    for i, char in enumerate(text):
+    for match in _MARKS.finditer(text):
+        i, char = match.start(), match.group()
         if char == BOUNDARY:
             stack.clear()
         elif char == OUTER_OPEN:

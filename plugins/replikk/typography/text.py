@@ -16,6 +16,7 @@ them. Plain Python: no Pelican here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -108,6 +109,8 @@ PROTECTED = re.compile(
     r"|\b\d{4}-\d{2}-\d{2}\b",  # ISO dates
     re.IGNORECASE,
 )
+# Every protected run has one of these; far cheaper to look for first.
+_MAYBE_PROTECTED = re.compile(r"://|www\.|10\.\d|@|IS[SB]N|\d{4}-\d", re.IGNORECASE)
 # The characters any rule could change, and their private-use stand-ins.
 _SHIELD = {c: chr(0xE000 + ord(c)) for c in "\"'-.`"}
 _UNSHIELD = {v: k for k, v in _SHIELD.items()}
@@ -117,6 +120,8 @@ _UNSHIELD_TABLE = str.maketrans(_UNSHIELD)
 
 def shield_text(text: str) -> str:
     """``text`` with its protected runs hidden from every rule."""
+    if not _MAYBE_PROTECTED.search(text):  # most text: skip the slow search
+        return text
     return PROTECTED.sub(lambda m: m.group().translate(_SHIELD_TABLE), text)
 
 
@@ -152,6 +157,8 @@ class Stream:
         length = 0
         skipping: list[str] = []
         for index, (kind, value) in enumerate(tokens):
+            if value.startswith("<!--"):  # smartypants calls "<!-- a -- b -->" text
+                continue
             if kind == "tag":
                 name = _TAG_NAME.match(value)
                 if not name:  # a comment or a doctype
@@ -169,9 +176,11 @@ class Stream:
                 tokens[index] = [kind, value.translate(_SHIELD_TABLE)]
                 piece = OPAQUE
             else:
-                piece = _QUOTE_ENTITY.sub(
-                    lambda m: _QUOTE_ENTITIES[m.group().lower()], value
-                )
+                piece = value
+                if "&" in piece:
+                    piece = _QUOTE_ENTITY.sub(
+                        lambda m: _QUOTE_ENTITIES[m.group().lower()], piece
+                    )
                 piece = shield_text(piece)
                 tokens[index] = [kind, piece]
                 spans[index] = (length, length + len(piece))
@@ -187,12 +196,15 @@ class Stream:
         """
         text = self.text if text is None else text
         by_token: dict[int, list[Edit]] = {}
-        starts = sorted((span, i) for i, span in self.spans.items())
+        order = sorted(self.spans, key=lambda i: self.spans[i])
+        starts = [self.spans[i][0] for i in order]
         for edit in edits:
-            for (start, end), index in starts:
-                if start <= edit.start and edit.end <= end:
-                    by_token.setdefault(index, []).append(edit)
-                    break
+            at = bisect_right(starts, edit.start) - 1
+            if at < 0:
+                continue
+            _start, end = self.spans[order[at]]
+            if edit.end <= end:
+                by_token.setdefault(order[at], []).append(edit)
         out = []
         for index, (_kind, value) in enumerate(self.tokens):
             if index not in self.spans:
