@@ -7,12 +7,18 @@ between the last two words of a paragraph or title.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import feedparser
 import pytest
+from pelican.settings import read_settings
+from pelican.utils import slugify
 
 from replikk import reader as replikk_reader
 from replikk.typography import Options, TypographySettingError, typeset
+from replikk.typography.glue import check_settings
+
+SETTINGS = Path(__file__).resolve().parent.parent / "pelicanconf.py"
 
 NB = [
     # Quotes
@@ -117,6 +123,11 @@ NB = [
     ),
     ("ISBN", "<p>ISBN 978-82-15-01234-5 her</p>", "<p>ISBN 978-82-15-01234-5~her</p>"),
     ("ISSN", "<p>ISSN 0029-2001 her</p>", "<p>ISSN 0029-2001~her</p>"),
+    (
+        "Lovdata identifiers and dates in identifiers",
+        "<p>FOR-2015-03-20-231 og 2015-03-20-231 og x</p>",
+        "<p>FOR-2015-03-20-231 og 2015-03-20-231 og~x</p>",
+    ),
     # Ellipsis
     ("ellipsis", "<p>Vent... og se.</p>", "<p>Vent… og~se.</p>"),
     # Never touched
@@ -512,3 +523,26 @@ def test_unchanged_articles_are_not_typeset_again(
     site = build_site(content.root, **cache)
     assert calls == ["Forste"]
     assert "Mer…" in site.html("2024/forste/").select_one(".article-body").text
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        '"Sitat" i tittel',
+        "Rygg - og nakke",
+        "Vent ... og se",
+        "Om 1-3 år",
+        "Blåbærsyltetøy og ørret",
+        'What\'s "good enough" -- and why',
+    ],
+)
+def test_typography_does_not_change_slugs(title: str) -> None:
+    subs = read_settings(str(SETTINGS))["SLUG_REGEX_SUBSTITUTIONS"]
+    for lang in ("nb", "en"):
+        assert slugify(typeset(title, lang, markup=False), subs) == slugify(title, subs)
+
+
+def test_pelicans_typogrify_cannot_run_as_well() -> None:
+    pelican = SimpleNamespace(settings={"TYPOGRIFY": True})
+    with pytest.raises(ValueError, match="TYPOGRIFY must be False"):
+        check_settings(pelican)

@@ -106,6 +106,7 @@ PROTECTED = re.compile(
     rf"|\b10\.\d{{4,9}}/[^{_STOP}]+"  # DOIs, hyphens and all
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
     r"|\b(?:e-?)?IS[SB]N:?\s*[\dXx][\dXx-]*"  # ISSN, ISBN
+    r"|\b(?:LOV|FOR)-\d{4}-\d{2}-\d{2}-\d+"  # Norwegian laws and regulations
     r"|\b\d{4}-\d{2}-\d{2}\b",  # ISO dates
     re.IGNORECASE,
 )
@@ -231,8 +232,10 @@ def spaced(text: str, start: int, end: int, dash: str) -> Edit:
 
 
 _SPACED_HYPHEN = re.compile(r"(?:(?<=\s)|^)-(?=\s)")
+# Not next to a hyphen, a letter or a shielded character: those are chains.
 _NUMBER_RANGE = re.compile(
-    r"(?<![\w.,/\-\u2013])\d+(?:[.,]\d+)?(-)\d+(?:[.,]\d+)?(?![\w/\-\u2013]|[.,]\d)"
+    r"(?<![\w.,/\-\u2013\ue000-\ue0ff])\d+(?:[.,]\d+)?(-)\d+(?:[.,]\d+)?"
+    r"(?![\w/\-\u2013\ue000-\ue0ff]|[.,]\d)"
 )
 
 
