@@ -116,7 +116,7 @@ _MAYBE_PROTECTED = re.compile(r"://|www\.|10\.\d|@|IS[SB]N|\d{4}-\d", re.IGNOREC
 _SHIELD = {c: chr(0xE000 + ord(c)) for c in "\"'-.`"}
 _UNSHIELD = {v: k for k, v in _SHIELD.items()}
 _SHIELD_TABLE = str.maketrans(_SHIELD)
-_UNSHIELD_TABLE = str.maketrans(_UNSHIELD)
+_SHIELDED = re.compile(f"[{''.join(_UNSHIELD)}]")
 
 
 def shield_text(text: str) -> str:
@@ -128,7 +128,9 @@ def shield_text(text: str) -> str:
 
 def unshield(html: str) -> str:
     """Undo :func:`shield_text` (stand-ins are never typed by authors)."""
-    return html.translate(_UNSHIELD_TABLE)
+    # A search, then a sub of the few stand-ins: str.translate on a whole
+    # article costs more than all the rules together.
+    return _SHIELDED.sub(lambda m: _UNSHIELD[m.group()], html)
 
 
 @dataclass(frozen=True, slots=True)
