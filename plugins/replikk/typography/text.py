@@ -53,6 +53,7 @@ BLOCK_TAGS = frozenset(
         "nav",
         "ol",
         "p",
+        "pre",
         "section",
         "summary",
         "table",
