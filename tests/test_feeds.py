@@ -477,7 +477,7 @@ def test_content_has_absolute_links_and_images_and_plain_titles(build_site, cont
     entry = entries(site, "feeds/all.atom.xml")[
         "tag:replikk.example.org,2024-01-01:linked"
     ]
-    assert entry.title == "Hva er evidens & “kvalitet”?"
+    assert entry.title == "Hva er evidens & «kvalitet»?"
     base = "http://127.0.0.1:8000"
     html = entry.content[0].value
     for url in (
@@ -492,7 +492,7 @@ def test_content_has_absolute_links_and_images_and_plain_titles(build_site, cont
     assert not re.search(r'(href|src)="(?!http|mailto)', html)
     assert f'href="{base}/om/"' in entry.summary
     rss = parse(site.path("feeds/all.rss.xml"))
-    assert rss.entries[0].title == "Hva er evidens & “kvalitet”?"
+    assert rss.entries[0].title == "Hva er evidens & «kvalitet»?"
 
 
 def test_feed_length_is_limited_except_for_debates(build_site, content):

@@ -18,6 +18,7 @@ from .authors import attach_profiles, read_profiles
 from .debate import glue as debate_glue
 from .problems import ContentError, Problems
 from .reader import ReplikkMarkdownReader
+from .typography import glue as typography_glue
 
 logger = logging.getLogger(__name__)
 PROBLEMS = "REPLIKK_PROBLEMS"
@@ -89,7 +90,7 @@ def add_generators(pelican):
 
 
 # Feature parts with their own ``register()``, connected after the core.
-PARTS: list = [feeds, search]
+PARTS: list = [typography_glue, feeds, search]
 
 
 def register() -> None:

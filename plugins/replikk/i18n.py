@@ -9,6 +9,7 @@ the global ``STRINGS`` and the filters ``localdate`` and ``isodate``.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -42,15 +43,28 @@ def load_strings(theme: str | Path) -> dict[str, dict[str, str]]:
     return tables
 
 
-def make_localdate(strings: dict[str, dict[str, str]], default_lang: str):
-    def localdate(value: date | datetime | None, lang: str | None = None, fmt="long"):
+@dataclass(frozen=True)
+class LocalDate:
+    """The ``localdate`` filter. A class, not a closure, because the settings
+    that hold it are pickled with Pelican's content cache (CACHE_CONTENT)."""
+
+    strings: dict[str, dict[str, str]]
+    default_lang: str
+
+    def __call__(
+        self, value: date | datetime | None, lang: str | None = None, fmt="long"
+    ) -> str:
         """A date as readers of ``lang`` write it."""
         if value is None:
             return ""
-        table = strings.get(lang or default_lang) or strings.get(default_lang, {})
+        table = self.strings.get(lang or self.default_lang) or self.strings.get(
+            self.default_lang, {}
+        )
         return format_date(value, format=fmt, locale=table.get("locale", "nb_NO"))
 
-    return localdate
+
+def make_localdate(strings: dict[str, dict[str, str]], default_lang: str) -> LocalDate:
+    return LocalDate(strings, default_lang)
 
 
 def isodate(value: date | datetime | None) -> str:

@@ -15,6 +15,7 @@ from pelican.readers import MarkdownReader
 
 from .metadata import Kind, check_metadata, field_name
 from .problems import Problem, Problems, Severity
+from .typography.glue import typeset_document
 
 # Fields that are identifiers or dates, not text: left as written.
 NOT_TEXT = frozenset(
@@ -119,7 +120,9 @@ class ReplikkMarkdownReader(MarkdownReader):
         problems.extend(found)
         if any(p.severity is Severity.ERROR for p in found):
             raise RefusedFile(source_path)
-        return content, metadata
+        # Here, not in Pelican's TYPOGRIFY: what read() returns is what the
+        # content cache keeps, so typography is done once per unchanged file.
+        return typeset_document(content, metadata, self.settings)
 
 
 def _reason(exc: Exception, value: object) -> str:

@@ -1,0 +1,44 @@
+"""Pelican glue for typography: called by the reader, so Pelican caches the result.
+
+Pelican's content cache (``CACHE_CONTENT``) stores what a reader returns.
+Typography applied in :class:`replikk.reader.ReplikkMarkdownReader` is
+therefore done once per article and reused while the file is unchanged;
+Pelican's own ``TYPOGRIFY`` runs after the cache, on every build, and must
+stay False.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import Options, typeset
+
+
+def typeset_document(content: str, metadata: dict, settings: dict) -> tuple[str, dict]:
+    """A file's body and its text fields (TYPOGRAPHY_FIELDS) set in its language."""
+    options = Options.from_settings(settings)
+    if not options.enabled:
+        return content, metadata
+    lang = str(metadata.get("lang") or settings.get("DEFAULT_LANG", "nb"))
+    common = {"caps": options.caps, "ignore_tags": options.ignore_tags}
+    if content:
+        content = typeset(content, lang, **common)
+    for name in options.fields:
+        value = metadata.get(name)
+        if isinstance(value, str) and value:
+            metadata[name] = typeset(value, lang, markup=False, **common)
+    return content, metadata
+
+
+def check_settings(pelican) -> None:
+    """Bad TYPOGRAPHY_* settings stop the build before any file is read."""
+    Options.from_settings(pelican.settings)
+    if pelican.settings.get("TYPOGRIFY") and pelican.settings.get("TYPOGRAPHY", True):
+        raise ValueError(
+            "TYPOGRIFY must be False when TYPOGRAPHY is on: typogrify would set"
+            " Norwegian text in English, after the content cache, on every build"
+        )
+
+
+def register() -> None:
+    signals.initialized.connect(check_settings)
