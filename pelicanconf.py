@@ -74,6 +74,7 @@ MARKDOWN = {
         "markdown.extensions.extra": {},
         "markdown.extensions.toc": {"permalink": False},
         "markdown.extensions.meta": {},
+        "replikk.markdown_ext.pullquote": {},
     },
     "output_format": "html5",
 }
