@@ -15,6 +15,7 @@ from pelican.generators import ArticlesGenerator
 
 from . import i18n
 from .authors import attach_profiles, read_profiles
+from .debate import diagram_glue
 from .debate import glue as debate_glue
 from .problems import ContentError, Problems
 from .reader import ReplikkMarkdownReader
@@ -35,6 +36,7 @@ def problems_of(context: dict) -> Problems:
 
 def prepare(pelican) -> None:
     i18n.install(pelican.settings)
+    diagram_glue.install(pelican.settings)
 
 
 def use_our_reader(readers) -> None:
