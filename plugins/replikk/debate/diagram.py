@@ -106,7 +106,7 @@ def _names(node: Node) -> str:
 
 def describe(
     debate: Debate,
-    words: Words = Words(),  # noqa: B008 - frozen, so safe as a default
+    words: Words = Words(),
     date_format: Callable[[datetime], str] = _default_date,
 ) -> str:
     """The exchange in sentences, for ``<desc>`` (and anyone who reads it)."""
@@ -134,7 +134,7 @@ def render_svg(
     *,
     title: str,
     ident: str = "debate-diagram",
-    words: Words = Words(),  # noqa: B008 - frozen, so safe as a default
+    words: Words = Words(),
     date_format: Callable[[datetime], str] = _default_date,
 ) -> str:
     """The debate as an inline SVG element (a string of markup, text escaped)."""
