@@ -25,14 +25,14 @@ from .graph import Debate, Node
 
 # Geometry, in SVG user units (CSS pixels at full size).
 COLUMN = 26  # between depths
-ROW = 46  # the least space between two contributions
+ROW = 50  # the least space between two contributions
 PAUSE = 24  # extra space for a long pause between contributions
 PAUSE_DAYS = 14  # what counts as a long pause
 MARGIN = 14
 RADIUS = 6
 LABEL_GAP = 14  # between the last column and the labels
-LABEL_WIDTH = 300
-TITLE_CHARS = 44  # longer titles are cut with "…" (the full title is in <desc>)
+LABEL_WIDTH = 370
+TITLE_CHARS = 40  # longer titles are cut with "…" (the full title is in <desc>)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +163,7 @@ def render_svg(
             if p.x > q.x:
                 # Out of what is answered, down a lane between two columns
                 # (no circle ever sits there), and across to the reply.
-                lane = q.x + COLUMN / 2
+                lane = q.x + COLUMN / 2 + (5 if k else 0)  # a second lane: seen
                 d = f"M{q.x:g} {q.y:g}H{lane:g}V{p.y:g}H{p.x:g}"
             else:  # a second target as far right as the reply: straight
                 d = f"M{q.x:g} {q.y:g}L{p.x:g} {p.y:g}"
@@ -181,12 +181,12 @@ def render_svg(
         else:
             second = f"{_names(node)} · {date_format(node.date)}"
         out.append(
-            f'<text x="{label_x:g}" y="{p.y - 3:g}" class="label-title">'
+            f'<text x="{label_x:g}" y="{p.y - 4:g}" class="label-title">'
             f"{e(_short(node.label))}</text>"
         )
         out.append(
-            f'<text x="{label_x:g}" y="{p.y + 13:g}" class="label-meta">'
-            f"{e(_short(second, 52))}</text>"
+            f'<text x="{label_x:g}" y="{p.y + 14:g}" class="label-meta">'
+            f"{e(_short(second, 48))}</text>"
         )
         out.append("</g>")
     out.append("</svg>")
