@@ -52,6 +52,9 @@ def test_article_header_has_section_title_standfirst_authors_dates_and_doi(
     assert text(dates["Godkjent"]) == "1. mars 2024"
     assert dates["DOI"].a["href"] == "https://doi.org/10.5555/replikk.2024.005"
     assert page.title.get_text() == "Råd er behandling – Replikk"
+    tags = header.select(".tags a[rel=tag]")
+    assert [text(a) for a in tags] == ["rygg", "smerte", "pasientkommunikasjon"]
+    assert tags[0]["href"].endswith("emne/rygg/")
 
 
 def test_article_without_manuscript_dates_shows_only_published(content, build_site):
