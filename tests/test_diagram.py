@@ -174,3 +174,11 @@ def test_debate_page_shows_the_diagram_inline_in_its_language(sample_site):
     assert len(svg.find_all("circle")) == 5
     assert page.select_one("figure figcaption").get_text(strip=True)
     assert not page.find("script", src=True)
+
+
+def test_nynorsk_debate_is_described_in_nynorsk(sample_site):
+    page = sample_site.html("debatt/lang-veg-til-legevakta/")
+    svg = page.select_one("svg.debate-diagram")
+    desc = page.find(id=svg["aria-describedby"]).get_text()
+    assert "svarar på" in desc
+    assert "startar debatten" in desc

@@ -20,15 +20,17 @@ def make_filter(strings: dict[str, dict[str, str]], default_lang: str):
         """The debate as inline SVG, its words in ``lang``."""
         lang = lang if lang in strings else default_lang
         table = strings[lang]
+        # A theme without the diagram's strings still gets a diagram, in English.
+        default = Words()
         words = Words(
-            starts=table["diagram_starts"],
-            answers=table["diagram_answers"],
-            external=table["external_article"],
-            by=table["diagram_by"],
+            starts=table.get("diagram_starts", default.starts),
+            answers=table.get("diagram_answers", default.answers),
+            external=table.get("external_article", default.external),
+            by=table.get("diagram_by", default.by),
         )
         svg = render_svg(
             debate,
-            title=table["diagram_title"].format(title=debate.title),
+            title=table.get("diagram_title", "{title}").format(title=debate.title),
             ident=f"diagram-{debate.slug}",
             words=words,
             date_format=lambda value: localdate(value, lang, "medium"),
