@@ -40,6 +40,7 @@ PAGES = {
     "author page": "/forfatter/ingrid-solvang/",
     "list page": "/emne/rygg/",
     "archive": "/arkiv/",
+    "fixed page with code": "/send-inn-et-svar/",
 }
 
 pytestmark = pytest.mark.browser
@@ -105,7 +106,9 @@ def test_page_has_no_wcag_21_aa_violations(browser, served, kind, scheme):
         context.close()
 
 
-@pytest.mark.parametrize("kind", ["article", "reply", "debate page", "front page"])
+@pytest.mark.parametrize(
+    "kind", ["article", "reply", "debate page", "front page", "fixed page with code"]
+)
 def test_a_320px_screen_needs_no_sideways_scrolling(browser, served, kind):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     try:
