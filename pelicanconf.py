@@ -63,7 +63,6 @@ PAGINATION_PATTERNS = (
 
 # Slugs are readable ASCII: æ → ae, ø → o, å → a.
 SLUG_REGEX_SUBSTITUTIONS = [
-    (r"&[#\w]+;", "-"),  # escaped characters in names: "A &amp; B" → a-b
     (r"[^\w\s-]", ""),
     (r"(?u)\A\s*", ""),
     (r"(?u)\s*\Z", ""),
@@ -78,6 +77,7 @@ MARKDOWN = {
         "markdown.extensions.extra": {},
         "markdown.extensions.toc": {"permalink": False},
         "markdown.extensions.meta": {},
+        "replikk.markdown_ext.pullquote": {},
     },
     "output_format": "html5",
 }

@@ -71,7 +71,7 @@ def test_new_reply_is_valid_builds_and_joins_the_right_debate(project):
     )
     # Typography keeps the last two words of a title together (U+00A0).
     titles = [
-        a.get_text().replace("\xa0", " ") for a in debate.select(".contribution h2 a")
+        a.get_text().replace("\xa0", " ") for a in debate.select(".contribution h3 a")
     ]
     assert "Samtalen må følges opp" in titles
 

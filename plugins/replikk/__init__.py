@@ -15,6 +15,7 @@ from pelican.generators import ArticlesGenerator
 
 from . import feeds, i18n, search
 from .authors import attach_profiles, read_profiles
+from .debate import diagram_glue
 from .debate import glue as debate_glue
 from .problems import ContentError, Problems
 from .reader import ReplikkMarkdownReader
@@ -36,6 +37,7 @@ def problems_of(context: dict) -> Problems:
 
 def prepare(pelican) -> None:
     i18n.install(pelican.settings)
+    diagram_glue.install(pelican.settings)
 
 
 def use_our_reader(readers) -> None:
@@ -65,9 +67,23 @@ def plain_urls_for_originals(generator: ArticlesGenerator) -> None:
             article.override_save_as = settings["ARTICLE_SAVE_AS"].format(**fields)
 
 
+def mark_pages(generator: ArticlesGenerator) -> None:
+    """Only authors and tags of published articles get a page: a draft's own
+    author or tag has ``has_page`` False, so templates do not link to nothing."""
+    published = [*generator.articles, *generator.translations]
+    authors = {a.name for art in published for a in getattr(art, "authors", ())}
+    tags = {t.name for art in published for t in getattr(art, "tags", ())}
+    for article in [*published, *generator.drafts, *generator.drafts_translations]:
+        for author in getattr(article, "authors", ()):
+            author.has_page = author.name in authors
+        for tag in getattr(article, "tags", ()):
+            tag.has_page = tag.name in tags
+
+
 def link_debates(generator: ArticlesGenerator) -> None:
     problems = problems_of(generator.context)
     plain_urls_for_originals(generator)
+    mark_pages(generator)
     attach_profiles(generator, read_profiles(generator, problems), problems)
     debate_glue.build(generator, problems)
 

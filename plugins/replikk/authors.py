@@ -74,12 +74,8 @@ def read_profiles(generator, problems: Problems) -> dict[str, Profile]:
 def attach_profiles(
     generator, profiles: dict[str, Profile], problems: Problems
 ) -> None:
-    """Give every Author object its profile and whether it has a page (only
-    authors of published articles do); warn once per author without a profile."""
+    """Give every Author object its profile; warn once per author without one."""
     missing: dict[str, str] = {}
-    published = {
-        a.name for art in generator.articles for a in getattr(art, "authors", ())
-    }
     for article in chain(
         generator.articles,
         generator.translations,
@@ -88,7 +84,6 @@ def attach_profiles(
     ):
         for author in getattr(article, "authors", ()):
             author.profile = profiles.get(author.name)
-            author.has_page = author.name in published
             if author.profile is None:
                 missing.setdefault(author.name, article.source_path)
     for name, source in missing.items():

@@ -17,27 +17,6 @@ from .metadata import Kind, check_metadata, field_name
 from .problems import Problem, Problems, Severity
 from .typography.glue import typeset_document
 
-# Fields that are identifiers or dates, not text: left as written.
-NOT_TEXT = frozenset(
-    {
-        "date",
-        "modified",
-        "slug",
-        "lang",
-        "status",
-        "doi",
-        "reply_to",
-        "received",
-        "accepted",
-        "translation",
-        "template",
-        "save_as",
-        "url",
-        "orcid",
-        "email",
-    }
-)
-
 
 class RefusedFile(Exception):
     """A file whose metadata has errors: Pelican skips it, we report why."""
@@ -67,17 +46,17 @@ class ReplikkMarkdownReader(MarkdownReader):
         return Kind.ARTICLE
 
     def _parse_metadata(self, meta):
-        """Metadata is text, never markup: ``Title: <script>`` shows as written.
+        """Metadata is text, never markup: ``Summary: <script>`` shows as written.
 
-        Pelican treats metadata as HTML and templates print it as such, so
-        ``<`` and ``&`` are escaped here, once, before anything else (the
-        Markdown of formatted fields such as Summary included). Quotes stay
-        as typed, for typography; templates escape attribute values.
+        Templates escape every metadata value they print (``| e``). Formatted
+        fields (Summary) are the exception: Markdown turns them into HTML, so
+        ``<`` and ``&`` in them are escaped here, before Markdown sees them.
         """
+        formatted = {f.lower() for f in self.settings["FORMATTED_FIELDS"]}
         escaped = {
-            name: value
-            if name.lower() in NOT_TEXT
-            else [html.escape(line, quote=False) for line in value]
+            name: [html.escape(line, quote=False) for line in value]
+            if name.lower() in formatted
+            else value
             for name, value in meta.items()
         }
         return super()._parse_metadata(escaped)

@@ -1,0 +1,55 @@
+"""Pelican glue for the debate diagram: a Jinja filter for the templates.
+
+``{{ debate | debate_diagram(lang) }}`` writes the debate's SVG inline, with
+its description and dates in the page's language (``theme/strings``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..i18n import LocalDate, load_strings
+from .diagram import Words, render_svg
+from .graph import Debate
+
+
+@dataclass(frozen=True)
+class DebateDiagram:
+    """The ``debate_diagram`` filter. A class, not a closure, because the
+    settings that hold it are pickled with Pelican's content cache."""
+
+    strings: dict[str, dict[str, str]]
+    default_lang: str
+
+    def __call__(self, debate: Debate, lang: str | None = None) -> Markup:
+        """The debate as inline SVG, its words in ``lang``."""
+        lang = lang if lang in self.strings else self.default_lang
+        table = self.strings[lang]
+        localdate = LocalDate(self.strings, self.default_lang)
+        # A theme without the diagram's strings still gets a diagram, in English.
+        default = Words()
+        words = Words(
+            starts=table.get("diagram_starts", default.starts),
+            answers=table.get("diagram_answers", default.answers),
+            external=table.get("external_article", default.external),
+            by=table.get("diagram_by", default.by),
+        )
+        svg = render_svg(
+            debate,
+            title=table.get("diagram_title", "{title}").format(title=debate.title),
+            ident=f"diagram-{debate.slug}",
+            words=words,
+            date_format=lambda value: localdate(value, lang, "medium"),
+        )
+        return Markup(svg)  # render_svg escapes every text it writes
+
+
+def install(settings: dict) -> None:
+    """Add the ``debate_diagram`` filter to Pelican's template environment."""
+    strings = load_strings(settings["THEME"])
+    settings["JINJA_FILTERS"] = {
+        **settings.get("JINJA_FILTERS", {}),
+        "debate_diagram": DebateDiagram(strings, settings.get("DEFAULT_LANG", "nb")),
+    }

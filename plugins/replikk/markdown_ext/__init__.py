@@ -1,0 +1,1 @@
+"""Python-Markdown extensions for Replikk's content format (one module each)."""

@@ -1,0 +1,150 @@
+"""The theme as readers meet it, in Debian's Chromium: axe-core finds no WCAG 2.1
+A/AA violations in either colour scheme, and a 320 px wide screen needs no
+sideways scrolling.
+
+The built sample archive is served over http on 127.0.0.1 (a free port) by a
+thread-based server for the duration of the module.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# One page of each kind the issue names.
+PAGES = {
+    "front page": "/",
+    "article": "/2024/smertebehandling-av-ryggpasienter/",
+    "reply": "/2024/rad-er-behandling/",
+    "english translation": "/2025/sentralisert-legevakt-gjev-betre-kvalitet/en/",
+    "debate page": "/debatt/smertebehandling-av-ryggpasienter/",
+    "author page": "/forfatter/ingrid-solvang/",
+    "list page": "/emne/rygg/",
+    "archive": "/arkiv/",
+    "fixed page with code": "/send-inn-et-svar/",
+}
+
+pytestmark = pytest.mark.browser
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(sample_site) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(sample_site.output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    if not AXE.is_file():
+        pytest.skip(f"{AXE.relative_to(ROOT)} is missing; run `npm ci`")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_21_AA,
+    )
+    assert result["passes"], "axe ran no rules at all"
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGES))
+def test_page_has_no_wcag_21_aa_violations(browser, served, kind, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(served + PAGES[kind])
+        assert _violations(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "kind", ["article", "reply", "debate page", "front page", "fixed page with code"]
+)
+def test_a_320px_screen_needs_no_sideways_scrolling(browser, served, kind):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(served + PAGES[kind])
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 320
+    finally:
+        context.close()
+
+
+def test_skip_link_is_first_and_visible_when_focused(browser, served):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(served + PAGES["article"])
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const a = document.activeElement;"
+            " const r = a.getBoundingClientRect();"
+            " return [a.getAttribute('href'), r.top >= 0 && r.height > 0,"
+            " getComputedStyle(a).outlineStyle]; }"
+        )
+        assert focused[0] == "#main"
+        assert focused[1], "the focused skip link is on screen"
+        assert focused[2] != "none", "focus is visible"
+    finally:
+        context.close()
+
+
+def test_pages_work_without_javascript(browser, served):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(served + PAGES["debate page"])
+        assert page.locator("svg.debate-diagram").is_visible()
+        assert page.locator(".debate-timeline li").count() == 5
+    finally:
+        context.close()
