@@ -15,6 +15,7 @@ from pelican.generators import ArticlesGenerator
 
 from . import i18n
 from .authors import attach_profiles, read_profiles
+from .citations import glue as citations_glue
 from .debate import glue as debate_glue
 from .problems import ContentError, Problems
 from .reader import ReplikkMarkdownReader
@@ -89,6 +90,7 @@ def add_generators(pelican):
 
 # Feature parts with their own ``register()``, connected after the core.
 PARTS: list = []
+PARTS.append(citations_glue)
 
 
 def register() -> None:
