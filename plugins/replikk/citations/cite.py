@@ -227,11 +227,11 @@ def bibtex_key(work: Work) -> str:
 
 
 def _bib_name(person: Person) -> str:
-    # Braces keep a name that contains " and " from being split in two.
-    family = bibtex_escape(person.family)
-    given = bibtex_escape(person.given)
-    if " and " in f" {family} " or " and " in f" {given} ":
-        return f"{{{family}, {given}}}"
+    # Braces keep a part that contains " and " from being read as two names.
+    family, given = (
+        f"{{{p}}}" if " and " in f" {p} " else p
+        for p in (bibtex_escape(person.family), bibtex_escape(person.given))
+    )
     return f"{family}, {given}" if given else f"{{{family}}}"
 
 

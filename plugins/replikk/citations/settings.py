@@ -50,15 +50,18 @@ def issn_ok(value: str) -> bool:
 def resolve(settings: dict) -> dict[str, object]:
     """Every citation setting with its default filled in."""
     values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    values["JOURNAL_TITLE"] = values["JOURNAL_TITLE"] or settings.get("SITENAME", "")
-    values["JOURNAL_ABBREVIATION"] = (
-        values["JOURNAL_ABBREVIATION"] or values["JOURNAL_TITLE"]
-    )
-    values["CITATION_CROSSREF_DEPOSITOR"] = (
-        values["CITATION_CROSSREF_DEPOSITOR"]
-        or values["JOURNAL_PUBLISHER"]
-        or values["JOURNAL_TITLE"]
-    )
+    sitename = settings.get("SITENAME", "")
+
+    def first_text(*candidates: object) -> object:
+        # A bad value is reported under its own name only, not again under
+        # the settings that would have copied it.
+        return next((c for c in candidates if isinstance(c, str) and c), sitename)
+
+    title = values["JOURNAL_TITLE"] = values["JOURNAL_TITLE"] or sitename
+    values["JOURNAL_ABBREVIATION"] = values["JOURNAL_ABBREVIATION"] or first_text(title)
+    values["CITATION_CROSSREF_DEPOSITOR"] = values[
+        "CITATION_CROSSREF_DEPOSITOR"
+    ] or first_text(values["JOURNAL_PUBLISHER"], title)
     return values
 
 
