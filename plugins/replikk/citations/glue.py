@@ -157,11 +157,19 @@ def link_all_references(generator: ArticlesGenerator, values: dict) -> None:
                 return None
             return "{filename}/" + found.relative_source_path
 
+        # Pelican turns {filename} into the article's own URL, relative or
+        # absolute as the page needs; a draft has no URL others may link to.
+        page = (
+            "{filename}/" + article.relative_source_path
+            if article.status == "published"
+            else ""
+        )
         linked = link_references(
             article._content,
             headings,
             _labels(strings, article.lang, default_lang),
             own_page,
+            page,
         )
         article._content = linked.html
         article._replikk_references_linked = True
@@ -304,7 +312,7 @@ def _relations(article) -> list[crossref.Relation]:
     return relations
 
 
-def describe(generator: ArticlesGenerator, values: dict, stamp: str) -> None:
+def describe(generator: ArticlesGenerator, values: dict) -> None:
     """Give every published article (and translation) its :class:`Citation`."""
     settings = generator.settings
     siteurl = absolute_siteurl(settings)
@@ -351,7 +359,7 @@ def describe(generator: ArticlesGenerator, values: dict, stamp: str) -> None:
                 relations,
                 depositor=values["CITATION_CROSSREF_DEPOSITOR"],
                 email=values["CITATION_CROSSREF_EMAIL"],
-                stamp=stamp,
+                stamp=_stamp(article),
             )
         article.citation = citation
     for article in chain(
@@ -376,6 +384,15 @@ def lastmod(article) -> datetime:
     return max(dates)
 
 
+def _stamp(article) -> str:
+    """The deposit's batch stamp: when the article or its debate last changed.
+
+    It moves forward when a reply arrives (a new ``hasReply``) and stays the
+    same otherwise, so two builds of the same content are byte-identical.
+    """
+    return lastmod(article).astimezone(UTC).strftime("%Y%m%d%H%M%S")
+
+
 def finalize(generators) -> None:
     """Entry point: runs once per build when every generator has read."""
     articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
@@ -392,9 +409,8 @@ def finalize(generators) -> None:
                 "(settings)", str(error), field=error.name, value=repr(error.value)
             )
         return
-    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     link_all_references(articles, values)
-    describe(articles, values, stamp)
+    describe(articles, values)
     articles.context["citation_settings"] = values
 
 

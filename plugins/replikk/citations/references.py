@@ -236,18 +236,23 @@ def _numbers(items: str, known: set[int]) -> list[int] | None:
     return numbers
 
 
-def _link_citation(match: re.Match, cite_id: str) -> str:
+def _link_citation(match: re.Match, cite_id: str, page: str = "") -> str:
     """``(2, 5)`` → ``(<a href="#ref-2">2</a>, <a href="#ref-5">5</a>)``."""
     inner = re.sub(
         r"\d+",
-        lambda m: f'<a href="#ref-{int(m.group(0))}">{m.group(0)}</a>',
+        lambda m: f'<a href="{page}#ref-{int(m.group(0))}">{m.group(0)}</a>',
         match.group("items"),
     )
     return f'<span class="citation" id="{cite_id}">({inner})</span>'
 
 
-def link_citations(html: str, known: set[int]) -> tuple[str, dict[int, list[str]]]:
-    """Link every citation in ``html`` whose numbers are all in ``known``."""
+def link_citations(
+    html: str, known: set[int], page: str = ""
+) -> tuple[str, dict[int, list[str]]]:
+    """Link every citation in ``html`` whose numbers are all in ``known``.
+
+    ``page`` goes before each ``#ref-N`` (see :func:`link_references`).
+    """
     cited_at: dict[int, list[str]] = {}
     if not known:
         return html, cited_at
@@ -264,7 +269,7 @@ def link_citations(html: str, known: set[int]) -> tuple[str, dict[int, list[str]
         cite_id = f"cite-{count}"
         for number in dict.fromkeys(numbers):
             cited_at.setdefault(number, []).append(cite_id)
-        return _link_citation(match, cite_id)
+        return _link_citation(match, cite_id, page)
 
     for piece in re.split(r"(<[^>]*>)", html):
         if piece.startswith("<"):
@@ -334,11 +339,14 @@ def link_references(
     headings: list[str],
     labels: Labels | None = None,
     archive: Callable[[Reference], str | None] | None = None,
+    page: str = "",
 ) -> Linked:
     """Anchor and link the reference list, and link the citations to it.
 
     ``archive`` gives the href of our own page for a reference that cites an
-    article of the archive, or None.
+    article of the archive, or None. ``page`` is put before every ``#ref-N``
+    and ``#cite-N`` link, so that the links still lead to the right place
+    when the HTML is shown elsewhere (a summary on a list page, a feed).
     """
     labels = labels or Labels()
     section = find_section(html, headings)
@@ -348,7 +356,8 @@ def link_references(
     soup = BeautifulSoup(html[start:end], "html.parser")
     items = _items(soup)
     references = [_reference(n, li) for n, li in items]
-    body, cited_at = link_citations(html[:heading], {r.number for r in references})
+    known = {r.number for r in references}
+    body, cited_at = link_citations(html[:heading], known, page)
     for (number, li), ref in zip(items, references, strict=True):
         li["id"] = f"ref-{number}"
         _linkify(soup, li, ref)
@@ -367,7 +376,7 @@ def link_references(
         places = cited_at.get(number, [])
         for i, cite_id in enumerate(places, start=1):
             li.append(" ")
-            back = soup.new_tag("a", href=f"#{cite_id}")
+            back = soup.new_tag("a", href=f"{page}#{cite_id}")
             back["class"] = "ref-back"
             back["aria-label"] = labels.back.format(n=i)
             back.string = "↑" if len(places) == 1 else f"↑{i}"
