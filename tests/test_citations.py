@@ -18,7 +18,6 @@ import pytest
 import rispy
 from bibtexparser import middlewares
 from bs4 import BeautifulSoup
-from conftest import ContentFolder
 from lxml import etree
 
 from replikk.citations import cite, crossref, jsonld, sitemap
@@ -249,12 +248,12 @@ def test_good_settings_pass() -> None:
 def debate(scenario):
     """An article, a reply to it, and a reply to an article outside the archive
     (tests/data/citations-debate)."""
-    return ContentFolder(scenario("citations-debate"))
+    return scenario("citations-debate")
 
 
 @pytest.fixture
 def published(debate, build_site):
-    return build_site(debate.root, PUBLISH_SETTINGS, SITEURL=SITE)
+    return build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE)
 
 
 def meta(soup, name: str) -> list[str]:
@@ -450,17 +449,16 @@ def lastmods(site) -> dict[str, str]:
 def test_sitemap_lastmod_moves_forward_when_an_article_gets_a_reply(
     debate, build_site
 ) -> None:
-    before = lastmods(build_site(debate.root, PUBLISH_SETTINGS, SITEURL=SITE))
+    before = lastmods(build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE))
     page = f"{SITE}/2024/samtalen-forst/"
     assert before[page].startswith("2024-02-20T09:00:00")
     assert f"{SITE}/debatt/samtalen-forst/" in before
-    debate.article(
-        "enda-et-svar",
-        "Svar.",
-        Date="2024-05-02 12:00",
-        Reply_to="trening-ogsa",
+    (debate / "enda-et-svar.md").write_text(
+        "Title: Enda et svar\nSlug: enda-et-svar\nAuthors: Kari Nordmann\n"
+        "Date: 2024-05-02 12:00\nReply_to: trening-ogsa\n\nSvar.\n",
+        encoding="utf-8",
     )
-    after = lastmods(build_site(debate.root, PUBLISH_SETTINGS, SITEURL=SITE))
+    after = lastmods(build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE))
     assert after[page].startswith("2024-05-02T12:00:00")
     assert f"{SITE}/2024/enda-et-svar/" in after
 
@@ -472,7 +470,7 @@ def test_robots_txt_names_the_sitemap_and_keeps_drafts_out(published) -> None:
 
 
 def test_preview_build_leaves_out_what_needs_an_absolute_url(debate, build_site):
-    site = build_site(debate.root)
+    site = build_site(debate)
     soup = site.html("2024/trening-ogsa/")
     assert soup.find("link", rel="canonical") is None
     assert soup.find("meta", property="og:url") is None
@@ -486,12 +484,12 @@ def test_preview_build_leaves_out_what_needs_an_absolute_url(debate, build_site)
 
 def test_a_bad_setting_stops_the_build_with_its_name_and_value(debate, build_site):
     with pytest.raises(ContentError, match=r"JOURNAL_ISSN.*'1234-5678'"):
-        build_site(debate.root, JOURNAL_ISSN="1234-5678")
+        build_site(debate, JOURNAL_ISSN="1234-5678")
 
 
 def test_journal_settings_reach_every_citation(debate, build_site) -> None:
     site = build_site(
-        debate.root,
+        debate,
         PUBLISH_SETTINGS,
         SITEURL=SITE,
         JOURNAL_TITLE="Tidsskrift for Den norske legeforening",
@@ -568,9 +566,9 @@ def test_a_build_from_the_content_cache_links_references_once(
         "LOAD_CONTENT_CACHE": True,
         "CACHE_PATH": str(tmp_path / "cache"),
     }
-    first = build_site(debate.root, **cache).text("2024/samtalen-forst/")
+    first = build_site(debate, **cache).text("2024/samtalen-forst/")
     assert any((tmp_path / "cache").iterdir())
-    second = build_site(debate.root, **cache).text("2024/samtalen-forst/")
+    second = build_site(debate, **cache).text("2024/samtalen-forst/")
     assert second == first
     soup = BeautifulSoup(second, "html.parser")
     assert len(soup.select("span.citation")) == 3
