@@ -406,7 +406,7 @@ def finalize(generators) -> None:
         problems = articles.context.setdefault("REPLIKK_PROBLEMS", Problems())
         for error in errors:
             problems.error(
-                "(settings)", str(error), field=error.name, value=repr(error.value)
+                "(settings)", error.reason, field=error.name, value=repr(error.value)
             )
         return
     link_all_references(articles, values)

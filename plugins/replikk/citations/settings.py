@@ -33,7 +33,8 @@ class SettingError(ValueError):
     def __init__(self, name: str, value: object, expected: str) -> None:
         self.name = name
         self.value = value
-        super().__init__(f"{name} must be {expected}, not {value!r}")
+        self.reason = f"must be {expected}, not {value!r}"
+        super().__init__(f"{name} {self.reason}")
 
 
 def issn_ok(value: str) -> bool:
