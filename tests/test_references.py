@@ -244,3 +244,35 @@ def test_html_without_references_is_returned_unchanged() -> None:
     result = link_references(html, HEADINGS)
     assert result.html == html
     assert result.references == []
+
+
+def test_a_loose_list_and_a_nested_list_keep_their_shape() -> None:
+    html = (
+        "<p>Se (1, 2).</p><h2>Referanser</h2><ol>\n"
+        "<li><p>A. doi: 10.1000/a</p></li>\n"
+        "<li><p>B.</p><ul><li>Merknad https://example.org/x</li></ul></li>\n"
+        "</ol>"
+    )
+    soup = BeautifulSoup(link_references(html, HEADINGS).html, "html.parser")
+    top = soup.find("ol").find_all("li", recursive=False)
+    assert [li.get("id") for li in top] == ["ref-1", "ref-2"]
+    assert soup.find("ul").li.get("id") is None
+    assert soup.find("ul").li.a["href"] == "https://example.org/x"
+    assert top[0].a["href"] == "https://doi.org/10.1000/a"
+
+
+def test_a_url_with_an_ampersand_links_to_the_same_address() -> None:
+    html = (
+        "<p>(1)</p><h2>References</h2><ol>"
+        "<li>Søk. https://example.org/?a=1&amp;b=2&lt;</li></ol>"
+    )
+    soup = BeautifulSoup(link_references(html, HEADINGS).html, "html.parser")
+    link = soup.find(id="ref-1").a
+    assert link["href"] == "https://example.org/?a=1&b=2<"
+    assert link.get_text() == "https://example.org/?a=1&b=2<"
+
+
+def test_an_entry_with_its_own_id_keeps_it() -> None:
+    html = '<p>(1)</p><h2>References</h2><ol><li id="own">A.</li></ol>'
+    soup = BeautifulSoup(link_references(html, HEADINGS).html, "html.parser")
+    assert soup.find("li")["id"] == "own"

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
 
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
@@ -273,12 +273,9 @@ def link_citations(
 
     for piece in re.split(r"(<[^>]*>)", html):
         if piece.startswith("<"):
-            name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
-            if name and name.group(1).lower() in _SKIP_INSIDE:
-                if piece.startswith("</"):
-                    skipping = max(0, skipping - 1)
-                elif not piece.endswith("/>"):
-                    skipping += 1
+            closing, name = _tag(piece)
+            if name in _SKIP_INSIDE:
+                skipping = max(0, skipping + _depth_change(piece, closing))
             out.append(piece)
             continue
         if skipping or "(" not in piece:
@@ -288,50 +285,106 @@ def link_citations(
     return "".join(out), cited_at
 
 
-def _linkify(soup: BeautifulSoup, li: Tag, ref: Reference) -> None:
-    """Turn the DOI, PMID and URLs in an entry's own text into links."""
-    for text in list(li.find_all(string=True)):
-        if text.find_parent("a") is not None:
-            continue
-        value = str(text)
-        pieces: list[str | Tag] = []
-        last = 0
-        for match in _IDENTIFIER.finditer(value):
-            if match.group("url"):
-                target = _trim(match.group("url"))
-                as_doi = _DOI_URL.match(target)
-                href = doi_url(as_doi.group(1)) if as_doi else target
-                begin = match.start("url")
-            elif match.group("doi"):
-                target = _trim(match.group("doi"))
-                href = doi_url(target)
-                begin = match.start("doi")
-            else:
-                target = match.group("pmid")
-                href = PUBMED.format(pmid=target)
-                begin = match.start("pmid")
-            pieces.append(value[last:begin])
-            link = soup.new_tag("a", href=href)
-            link.string = target
-            pieces.append(link)
-            last = begin + len(target)
-        if not pieces:
-            continue
-        pieces.append(value[last:])
-        for piece in pieces:
-            if piece:
-                text.insert_before(
-                    piece if isinstance(piece, Tag) else NavigableString(piece)
-                )
-        text.extract()
+def _link(href: str, text: str, cls: str | None = None, label: str | None = None):
+    attrs = f' href="{htmllib.escape(href)}"'
+    if cls:
+        attrs += f' class="{cls}"'
+    if label:
+        attrs += f' aria-label="{htmllib.escape(label)}"'
+    return f"<a{attrs}>{text}</a>"
 
 
-def _extra_link(soup: BeautifulSoup, li: Tag, href: str, label: str, cls: str):
-    li.append(" ")
-    link = soup.new_tag("a", href=href)
-    link["class"] = cls
-    link.string = label
-    li.append(link)
+def _linkify(text: str) -> str:
+    """Turn the DOI, PMID and URLs in a piece of an entry's text into links.
+
+    ``text`` is HTML text (entities escaped): link texts keep it as written,
+    hrefs are made from its unescaped value.
+    """
+
+    def replace(match: re.Match) -> str:
+        if match.group("url"):
+            target = _trim(match.group("url"))
+            value = htmllib.unescape(target)
+            as_doi = _DOI_URL.match(value)
+            href = doi_url(as_doi.group(1)) if as_doi else value
+            begin = match.start("url")
+        elif match.group("doi"):
+            target = _trim(match.group("doi"))
+            href = doi_url(htmllib.unescape(target))
+            begin = match.start("doi")
+        else:
+            target = match.group("pmid")
+            href = PUBMED.format(pmid=target)
+            begin = match.start("pmid")
+        lead = text[match.start() : begin]
+        rest = match.group(0)[begin - match.start() + len(target) :]
+        return f"{lead}{_link(href, target)}{rest}"
+
+    return _IDENTIFIER.sub(replace, text)
+
+
+def _tag(piece: str) -> tuple[bool, str]:
+    """Whether a tag closes, and its lower-case name."""
+    match = re.match(r"<(/?)\s*([a-zA-Z0-9]+)", piece)
+    if match is None:  # a comment, a doctype
+        return False, ""
+    return match.group(1) == "/", match.group(2).lower()
+
+
+def _depth_change(piece: str, closing: bool) -> int:
+    if closing:
+        return -1
+    return 0 if piece.endswith("/>") else 1
+
+
+def _anchored(li: str, number: int) -> str:
+    """``<li>`` → ``<li id="ref-3">``, unless the entry has an id already."""
+    if re.search(r"\sid\s*=", li):
+        return li
+    return f'<li id="ref-{number}"' + li[3:]
+
+
+def _rewrite_list(ol: str, extras: list[tuple[int, str]]) -> str:
+    """The list with each entry anchored, its identifiers linked, and
+    ``extras[i]`` (the entry's number, more links) put at the end of entry i.
+
+    Works on the HTML as a stream of tags and text, as the citations do:
+    rewriting it through a parse tree would cost more than the parse.
+    """
+    out: list[str] = []
+    lists = 0  # depth of <ol>/<ul>: entries are the <li> at depth 1
+    skipping = 0  # inside <a>, <code>, …
+    index = -1
+    open_item = False
+
+    def close_item() -> None:
+        nonlocal open_item
+        if open_item and 0 <= index < len(extras):
+            out.append(extras[index][1])
+        open_item = False
+
+    for piece in re.split(r"(<[^>]*>)", ol):
+        if not piece.startswith("<"):
+            out.append(piece if skipping or not open_item else _linkify(piece))
+            continue
+        closing, name = _tag(piece)
+        tag = piece
+        if name in {"ol", "ul"}:
+            if closing and lists == 1:
+                close_item()
+            lists += -1 if closing else 1
+        elif name == "li" and lists == 1:
+            close_item()
+            if not closing:
+                index += 1
+                open_item = True
+                if index < len(extras):
+                    tag = _anchored(piece, extras[index][0])
+        elif name in _SKIP_INSIDE:
+            skipping = max(0, skipping + _depth_change(piece, closing))
+        out.append(tag)
+    close_item()
+    return "".join(out)
 
 
 def link_references(
@@ -358,28 +411,27 @@ def link_references(
     references = [_reference(n, li) for n, li in items]
     known = {r.number for r in references}
     body, cited_at = link_citations(html[:heading], known, page)
-    for (number, li), ref in zip(items, references, strict=True):
-        li["id"] = f"ref-{number}"
-        _linkify(soup, li, ref)
+    extras: list[tuple[int, str]] = []
+    for ref in references:
+        more = []
         own = archive(ref) if archive else None
         if own:
-            _extra_link(soup, li, own, labels.archive, "ref-archive")
+            more.append(_link(own, htmllib.escape(labels.archive), "ref-archive"))
         if ref.doi is None:
             query = quote_plus(" ".join(_URL.sub(" ", ref.text).split()))
-            _extra_link(
-                soup,
-                li,
-                CROSSREF_SEARCH.format(query=query),
-                labels.crossref,
-                "ref-search",
+            more.append(
+                _link(
+                    CROSSREF_SEARCH.format(query=query),
+                    htmllib.escape(labels.crossref),
+                    "ref-search",
+                )
             )
-        places = cited_at.get(number, [])
+        places = cited_at.get(ref.number, [])
         for i, cite_id in enumerate(places, start=1):
-            li.append(" ")
-            back = soup.new_tag("a", href=f"{page}#{cite_id}")
-            back["class"] = "ref-back"
-            back["aria-label"] = labels.back.format(n=i)
-            back.string = "↑" if len(places) == 1 else f"↑{i}"
-            li.append(back)
-    rebuilt = body + html[heading:start] + str(soup) + html[end:]
+            arrow = "↑" if len(places) == 1 else f"↑{i}"
+            label = labels.back.format(n=i)
+            more.append(_link(f"{page}#{cite_id}", arrow, "ref-back", label))
+        extras.append((ref.number, "".join(f" {m}" for m in more)))
+    ol = _rewrite_list(html[start:end], extras)
+    rebuilt = body + html[heading:start] + ol + html[end:]
     return Linked(rebuilt, references, cited_at)
