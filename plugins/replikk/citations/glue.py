@@ -39,7 +39,12 @@ _OG_LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
 
 
 def plain(html: str | None) -> str:
-    """Text of an HTML fragment (a title, a summary), whitespace collapsed."""
+    """Text of an HTML fragment (a title, a summary), whitespace collapsed.
+
+    Metadata reaches us as HTML (the reader escapes ``<`` and ``&`` in text
+    fields; Summary is rendered Markdown); citations and machine-readable
+    metadata need the text, which their writers escape for their own format.
+    """
     if not html:
         return ""
     return " ".join(htmllib.unescape(_TAG.sub(" ", str(html))).split())
@@ -62,7 +67,7 @@ class Citation:
 
 def _doi_of(article) -> str | None:
     raw = article.metadata.get("doi")
-    return strip_doi_prefix(str(raw)) if raw else None
+    return strip_doi_prefix(htmllib.unescape(str(raw))) if raw else None
 
 
 def _absolute(siteurl: str | None, url: str) -> str | None:
@@ -193,8 +198,10 @@ def _work(article, values: dict, siteurl: str | None) -> cite.Work:
         profile = getattr(author, "profile", None)
         people.append(
             cite.Person(
-                name=author.name,
-                affiliations=list(profile.affiliations) if profile else [],
+                name=plain(author.name),
+                affiliations=[plain(a) for a in profile.affiliations]
+                if profile
+                else [],
                 orcid_url=profile.orcid_url if profile else None,
             )
         )
@@ -212,7 +219,7 @@ def _work(article, values: dict, siteurl: str | None) -> cite.Work:
         doi=_doi_of(article),
         url=_absolute(siteurl, article.url),
         abstract=plain(summary) or None,
-        keywords=[str(t) for t in getattr(article, "tags", ())],
+        keywords=[plain(str(t)) for t in getattr(article, "tags", ())],
         modified=getattr(article, "modified", None),
     )
 
@@ -282,7 +289,7 @@ def _link(article, siteurl: str | None) -> jsonld.Link:
         url=_absolute(siteurl, article.url),
         doi=_doi_of(article),
         date=article.date,
-        authors=tuple(a.name for a in getattr(article, "authors", ())),
+        authors=tuple(plain(a.name) for a in getattr(article, "authors", ())),
     )
 
 
@@ -290,7 +297,9 @@ def _answers(article, siteurl: str | None) -> list[jsonld.Link]:
     links = []
     for node in getattr(article, "in_reply_to", []):
         if node.external:
-            links.append(jsonld.Link(name=node.label, url=node.href, doi=node.doi))
+            links.append(
+                jsonld.Link(name=plain(node.label), url=node.href, doi=node.doi)
+            )
         else:
             links.append(_link(node.article, siteurl))
     return links
@@ -301,7 +310,7 @@ def _relations(article) -> list[crossref.Relation]:
     for node in getattr(article, "in_reply_to", []):
         doi = node.doi if node.external else _doi_of(node.article)
         if doi:
-            title = node.label if node.external else plain(node.article.title)
+            title = plain(node.label if node.external else node.article.title)
             relations.append(crossref.Relation(crossref.IS_REPLY_TO, doi, title))
     for reply in getattr(article, "replies", []):
         doi = _doi_of(reply)
@@ -323,7 +332,9 @@ def describe(generator: ArticlesGenerator, values: dict) -> None:
         debate_link = None
         if debate is not None:
             url = debate.url or debate_url.format(slug=debate.slug)
-            debate_link = jsonld.Link(name=debate.title, url=_absolute(siteurl, url))
+            debate_link = jsonld.Link(
+                name=plain(debate.title), url=_absolute(siteurl, url)
+            )
         replies = [_link(r, siteurl) for r in getattr(article, "replies", [])]
         references = getattr(article, "references", [])
         data = jsonld.scholarly_article(
