@@ -132,7 +132,7 @@ def _forget_rendered(articles: list) -> None:
             del cache[key]
 
 
-def link_all_references(generator: ArticlesGenerator, values: dict) -> None:
+def link_all_references(generator: ArticlesGenerator) -> None:
     """Anchor and link every article's references; note who cites whom."""
     settings = generator.settings
     siteurl = absolute_siteurl(settings)
@@ -153,36 +153,14 @@ def link_all_references(generator: ArticlesGenerator, values: dict) -> None:
     )
     cited_by: dict[str, dict[str, object]] = {}
     for article in everything:
-        if getattr(article, "_replikk_references_linked", False):
-            continue
-
-        def own_page(ref: Reference, article=article) -> str | None:
-            found = archive.find(ref)
-            if found is None or found.slug == article.slug:
-                return None
-            return "{filename}/" + found.relative_source_path
-
-        # Pelican turns {filename} into the article's own URL, relative or
-        # absolute as the page needs; a draft has no URL others may link to.
-        page = (
-            "{filename}/" + article.relative_source_path
-            if article.status == "published"
-            else ""
-        )
-        linked = link_references(
-            article._content,
-            headings,
-            _labels(strings, article.lang, default_lang),
-            own_page,
-            page,
-        )
-        article._content = linked.html
-        article._replikk_references_linked = True
-        article.references = linked.references
+        if not getattr(article, "_replikk_references_linked", False):
+            _link_one(
+                article, archive, headings, _labels(strings, article.lang, default_lang)
+            )
         if article.status != "published":
             continue
         citing = originals.get(article.slug, article)
-        for ref in linked.references:
+        for ref in article.references:
             found = archive.find(ref)
             if found is not None and found.slug != article.slug:
                 cited_by.setdefault(found.slug, {})[citing.slug] = citing
@@ -190,6 +168,29 @@ def link_all_references(generator: ArticlesGenerator, values: dict) -> None:
     for article in everything:
         citing = cited_by.get(article.slug, {}).values()
         article.cited_in_archive = sorted(citing, key=lambda a: (a.date, a.slug))
+
+
+def _link_one(article, archive: _Archive, headings: list[str], labels: Labels) -> None:
+    """Rewrite one article's HTML, once: the marker guards against a second
+    pass over an object that somehow outlived its build."""
+
+    def own_page(ref: Reference) -> str | None:
+        found = archive.find(ref)
+        if found is None or found.slug == article.slug:
+            return None
+        return "{filename}/" + found.relative_source_path
+
+    # Pelican turns {filename} into the article's own URL, relative or
+    # absolute as the page needs; a draft has no URL others may link to.
+    page = (
+        "{filename}/" + article.relative_source_path
+        if article.status == "published"
+        else ""
+    )
+    linked = link_references(article._content, headings, labels, own_page, page)
+    article._content = linked.html
+    article._replikk_references_linked = True
+    article.references = linked.references
 
 
 def _work(article, values: dict, siteurl: str | None) -> cite.Work:
@@ -420,7 +421,7 @@ def finalize(generators) -> None:
                 "(settings)", error.reason, field=error.name, value=repr(error.value)
             )
         return
-    link_all_references(articles, values)
+    link_all_references(articles)
     describe(articles, values)
     articles.context["citation_settings"] = values
 
