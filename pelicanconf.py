@@ -120,3 +120,6 @@ JOURNAL_ABBREVIATION = "Replikk"
 DELETE_OUTPUT_DIRECTORY = True
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+# Citations and metadata (plugins/replikk/README.md lists every CITATION_* setting).
+JOURNAL_ISSN = None  # e.g. "0029-2001": shown in citations once the journal has one
+JOURNAL_FIRST_YEAR = 2024  # the year of volume 1: 2024 is volume 1, 2025 volume 2

@@ -15,6 +15,7 @@ from pelican.generators import ArticlesGenerator
 
 from . import feeds, i18n, search
 from .authors import attach_profiles, read_profiles
+from .citations import glue as citations_glue
 from .debate import diagram_glue
 from .debate import glue as debate_glue
 from .problems import ContentError, Problems
@@ -106,7 +107,7 @@ def add_generators(pelican):
 
 
 # Feature parts with their own ``register()``, connected after the core.
-PARTS: list = [typography_glue, feeds, search]
+PARTS: list = [typography_glue, feeds, search, citations_glue]
 
 
 def register() -> None:

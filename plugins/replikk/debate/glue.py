@@ -7,15 +7,14 @@ shared context, and writes one page per debate plus the debates index.
 
 from __future__ import annotations
 
-import re
 from itertools import chain
 
-from bs4 import BeautifulSoup
 from pelican.generators import Generator
 
+from ..citations.references import cited_titles
 from ..problems import Problems
 from .graph import Debate, Entry, Graph, Node, Withheld, build_graph
-from .targets import TargetSyntaxError, normalise_doi, split_targets, strip_doi_prefix
+from .targets import split_targets, strip_doi_prefix
 
 DEFAULTS = {
     "DEBATE_URL": "debatt/{slug}/",
@@ -24,10 +23,6 @@ DEFAULTS = {
     "DEBATES_SAVE_AS": "debatt/index.html",
     "DEBATE_REFERENCE_HEADINGS": ["Referanser", "References"],
 }
-
-_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
-_DOI_IN_TEXT = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(10\.\S+)", re.I)
-_URL_IN_TEXT = re.compile(r"https?://\S+")
 
 
 def setting(settings: dict, name: str):
@@ -49,46 +44,6 @@ def check_settings(settings: dict) -> None:
         )
 
 
-def cited_in(html: str, headings: list[str]) -> dict[str, str]:
-    """The references list's entries by normalised DOI and by URL.
-
-    Only the list after a heading named in ``headings`` is parsed, so the cost
-    stays small whatever the article's length.
-    """
-    wanted = {h.strip().lower() for h in headings}
-    start = None
-    for match in _HEADING.finditer(html):
-        text = BeautifulSoup(match.group(2), "html.parser").get_text().strip().lower()
-        if text in wanted:
-            start = match.end()
-    if start is None:
-        return {}
-    end = html.find("</ol>", start)
-    soup = BeautifulSoup(html[start : end + 5 if end >= 0 else None], "html.parser")
-    found: dict[str, str] = {}
-    for item in soup.find_all("li"):
-        text = " ".join(item.get_text(" ").split())
-        title = _reference_title(text)
-        for raw in _DOI_IN_TEXT.findall(text):
-            try:
-                found.setdefault(normalise_doi(raw.rstrip(".,;")), title)
-            except TargetSyntaxError:
-                continue
-        for raw in _URL_IN_TEXT.findall(text):
-            found.setdefault(raw.rstrip(".,;"), title)
-        for link in item.find_all("a", href=True):
-            found.setdefault(link["href"], title)
-    return found
-
-
-def _reference_title(text: str) -> str:
-    """The title in a Vancouver reference: the sentence after the authors."""
-    parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", text) if p.strip()]
-    if len(parts) >= 2:
-        return parts[1].rstrip(".")
-    return text
-
-
 def _wants_citations(reply_to: str | None) -> bool:
     if not reply_to:
         return False
@@ -107,7 +62,7 @@ def entry_for(article, settings: dict) -> Entry:
     if siteurl:
         urls += (f"{siteurl.rstrip('/')}/{article.url}",)
     cited = (
-        cited_in(article._content, setting(settings, "DEBATE_REFERENCE_HEADINGS"))
+        cited_titles(article._content, setting(settings, "DEBATE_REFERENCE_HEADINGS"))
         if _wants_citations(reply_to)
         else {}
     )

@@ -1,0 +1,511 @@
+"""Pelican glue for citations: articles in, links, metadata and files out.
+
+Once per build, after every generator has read its content and the debates are
+linked (``all_generators_finalized``) and before any template renders:
+
+- each article's reference list is anchored and linked, and its citations are
+  linked to it (``article._content`` is rewritten from what the reader gave,
+  which Pelican's content cache saved before this runs, so a cached article is
+  rewritten afresh, never twice);
+- each article gets what its templates show: ``article.references``,
+  ``article.cited_in_archive``, ``article.citation`` (:class:`Citation`);
+- :class:`CitationsGenerator` writes ``cite.ris``, ``cite.bib`` and
+  ``crossref.xml`` beside each article, ``sitemap.xml`` and ``robots.txt``.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import chain
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pelican import signals
+from pelican.contents import Article
+from pelican.generators import ArticlesGenerator, Generator
+
+from ..debate.targets import strip_doi_prefix
+from ..problems import Problems
+from . import cite, crossref, jsonld, sitemap
+from .references import Labels, Reference, link_references, url_key
+from .settings import absolute_siteurl, check, resolve
+
+_TAG = re.compile(r"<[^>]*>")
+_OG_LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
+
+
+def plain(html: str | None) -> str:
+    """Text of an HTML fragment (a title, a summary), whitespace collapsed.
+
+    Metadata reaches us as HTML (the reader escapes ``<`` and ``&`` in text
+    fields; Summary is rendered Markdown); citations and machine-readable
+    metadata need the text, which their writers escape for their own format.
+    """
+    if not html:
+        return ""
+    return " ".join(htmllib.unescape(_TAG.sub(" ", str(html))).split())
+
+
+@dataclass
+class Citation:
+    """What an article page shows and embeds to be cited and indexed."""
+
+    work: cite.Work
+    vancouver: str
+    meta: list[tuple[str, str]]  # Highwire Press <meta name content>
+    opengraph: list[tuple[str, str]]  # <meta property content>
+    jsonld: str  # safe inside <script>
+    canonical: str | None  # absolute, or None in a preview build
+    files: dict[str, str] = field(default_factory=dict)  # "ris" -> url
+    save_as: dict[str, str] = field(default_factory=dict)  # "ris" -> path
+    crossref: str | None = None  # the relations deposit, if any
+
+
+def _doi_of(article) -> str | None:
+    raw = article.metadata.get("doi")
+    return strip_doi_prefix(htmllib.unescape(str(raw))) if raw else None
+
+
+def _absolute(siteurl: str | None, url: str) -> str | None:
+    return f"{siteurl}/{url}" if siteurl else None
+
+
+def _beside(article, name: str) -> tuple[str, str]:
+    """URL and output path of a file that sits beside an article's page."""
+    save_as = article.save_as
+    url = article.url
+    if posixpath.basename(save_as) == "index.html":
+        folder = posixpath.dirname(save_as)
+    else:
+        folder = posixpath.splitext(save_as)[0]
+    if url.endswith("/") or not url:
+        url_folder = url.rstrip("/")
+    else:
+        url_folder = posixpath.splitext(url)[0]
+    path = posixpath.join(folder, name)
+    link = f"{url_folder}/{name}" if url_folder else name
+    return link, path
+
+
+def _labels(strings: dict, lang: str, default: str) -> Labels:
+    table = strings.get(lang) or strings.get(default) or {}
+    return Labels(
+        back=table.get("ref_back", Labels.back),
+        archive=table.get("ref_in_archive", Labels.archive),
+        crossref=table.get("ref_crossref_search", Labels.crossref),
+    )
+
+
+class _Archive:
+    """The archive's articles by DOI and by URL, to match references against."""
+
+    def __init__(self, articles, siteurl: str | None) -> None:
+        self.by_key: dict[str, object] = {}
+        for article in articles:
+            doi = _doi_of(article)
+            if doi:
+                self.by_key.setdefault(doi.lower(), article)
+            self.by_key.setdefault(url_key(article.url), article)
+            if siteurl:
+                self.by_key.setdefault(url_key(f"{siteurl}/{article.url}"), article)
+
+    def find(self, ref: Reference):
+        for key in ref.keys:
+            found = self.by_key.get(key.lower()) or self.by_key.get(url_key(key))
+            if found is not None:
+                return found
+        return None
+
+
+def _forget_rendered(articles: list) -> None:
+    """Drop Pelican's memoized content of rewritten articles, if any was made."""
+    ids = {id(a) for a in articles}
+    for method in (Article.get_content, Article.get_summary):
+        cache = getattr(method, "cache", None)
+        if not cache:
+            continue
+        for key in [k for k in cache if k and id(k[0]) in ids]:
+            del cache[key]
+
+
+def link_all_references(generator: ArticlesGenerator) -> None:
+    """Anchor and link every article's references; note who cites whom."""
+    settings = generator.settings
+    siteurl = absolute_siteurl(settings)
+    headings = settings.get("DEBATE_REFERENCE_HEADINGS", ["Referanser", "References"])
+    strings = settings.get("JINJA_GLOBALS", {}).get("STRINGS", {})
+    default_lang = settings.get("DEFAULT_LANG", "nb")
+    published = list(chain(generator.articles, generator.translations))
+    archive = _Archive(published, siteurl)
+    originals = {a.slug: a for a in generator.articles}
+    everything = list(
+        chain(
+            published,
+            generator.drafts,
+            generator.drafts_translations,
+            generator.hidden_articles,
+            generator.hidden_translations,
+        )
+    )
+    cited_by: dict[str, dict[str, object]] = {}
+    for article in everything:
+        if not getattr(article, "_replikk_references_linked", False):
+            _link_one(
+                article, archive, headings, _labels(strings, article.lang, default_lang)
+            )
+        if article.status != "published":
+            continue
+        citing = originals.get(article.slug, article)
+        for ref in article.references:
+            found = archive.find(ref)
+            if found is not None and found.slug != article.slug:
+                cited_by.setdefault(found.slug, {})[citing.slug] = citing
+    _forget_rendered(everything)
+    for article in everything:
+        citing = cited_by.get(article.slug, {}).values()
+        article.cited_in_archive = sorted(citing, key=lambda a: (a.date, a.slug))
+
+
+def _link_one(article, archive: _Archive, headings: list[str], labels: Labels) -> None:
+    """Rewrite one article's HTML, once: the marker guards against a second
+    pass over an object that somehow outlived its build."""
+
+    def own_page(ref: Reference) -> str | None:
+        found = archive.find(ref)
+        if found is None or found.slug == article.slug:
+            return None
+        return "{filename}/" + found.relative_source_path
+
+    # Pelican turns {filename} into the article's own URL, relative or
+    # absolute as the page needs; a draft has no URL others may link to.
+    page = (
+        "{filename}/" + article.relative_source_path
+        if article.status == "published"
+        else ""
+    )
+    linked = link_references(article._content, headings, labels, own_page, page)
+    article._content = linked.html
+    article._replikk_references_linked = True
+    article.references = linked.references
+
+
+def _work(article, values: dict, siteurl: str | None) -> cite.Work:
+    people = []
+    for author in getattr(article, "authors", ()):
+        profile = getattr(author, "profile", None)
+        people.append(
+            cite.Person(
+                name=plain(author.name),
+                affiliations=[plain(a) for a in profile.affiliations]
+                if profile
+                else [],
+                orcid_url=profile.orcid_url if profile else None,
+            )
+        )
+    summary = article.metadata.get("summary")
+    return cite.Work(
+        title=plain(article.title),
+        authors=people,
+        published=article.date,
+        journal_title=values["JOURNAL_TITLE"],
+        journal_abbreviation=values["JOURNAL_ABBREVIATION"],
+        lang=article.lang,
+        volume=cite.volume_for(article.date.year, values["JOURNAL_FIRST_YEAR"]),
+        issn=values["JOURNAL_ISSN"],
+        publisher=values["JOURNAL_PUBLISHER"],
+        doi=_doi_of(article),
+        url=_absolute(siteurl, article.url),
+        abstract=plain(summary) or None,
+        keywords=[plain(str(t)) for t in getattr(article, "tags", ())],
+        modified=getattr(article, "modified", None),
+    )
+
+
+def _highwire(work: cite.Work, references: list[Reference]) -> list[tuple[str, str]]:
+    """Google Scholar's tags (Highwire Press), in the order it documents."""
+    meta = [("citation_title", work.title)]
+    for person in work.authors:
+        meta.append(("citation_author", f"{person.family}, {person.given}"))
+        meta += [("citation_author_institution", a) for a in person.affiliations]
+        if person.orcid_url:
+            meta.append(("citation_author_orcid", person.orcid_url))
+    meta += [
+        ("citation_publication_date", f"{work.published:%Y/%m/%d}"),
+        ("citation_journal_title", work.journal_title),
+        ("citation_journal_abbrev", work.journal_abbreviation),
+    ]
+    if work.issn:
+        meta.append(("citation_issn", work.issn))
+    if work.volume is not None:
+        meta.append(("citation_volume", str(work.volume)))
+    if work.publisher:
+        meta.append(("citation_publisher", work.publisher))
+    if work.doi:
+        meta.append(("citation_doi", work.doi))
+    meta.append(("citation_language", work.lang))
+    if work.keywords:
+        meta.append(("citation_keywords", "; ".join(work.keywords)))
+    if work.url:
+        meta.append(("citation_abstract_html_url", work.url))
+        meta.append(("citation_fulltext_html_url", work.url))
+    meta += [("citation_reference", _scholar_reference(r)) for r in references]
+    return meta
+
+
+def _scholar_reference(ref: Reference) -> str:
+    parts = [f"citation_title={ref.title}"]
+    if ref.doi:
+        parts.append(f"citation_doi={ref.doi}")
+    if ref.pmid:
+        parts.append(f"citation_pmid={ref.pmid}")
+    return "; ".join(parts)
+
+
+def _opengraph(work: cite.Work, sitename: str) -> list[tuple[str, str]]:
+    og = [
+        ("og:type", "article"),
+        ("og:title", work.title),
+        ("og:site_name", sitename),
+        ("og:locale", _OG_LOCALES.get(work.lang, work.lang)),
+    ]
+    if work.url:
+        og.append(("og:url", work.url))
+    if work.abstract:
+        og.append(("og:description", work.abstract))
+    og.append(("article:published_time", work.published.isoformat()))
+    if work.modified:
+        og.append(("article:modified_time", work.modified.isoformat()))
+    og += [("article:author", p.name) for p in work.authors]
+    og += [("article:tag", k) for k in work.keywords]
+    return og
+
+
+def _link(article, siteurl: str | None) -> jsonld.Link:
+    return jsonld.Link(
+        name=plain(article.title),
+        url=_absolute(siteurl, article.url),
+        doi=_doi_of(article),
+        date=article.date,
+        authors=tuple(plain(a.name) for a in getattr(article, "authors", ())),
+    )
+
+
+def _answers(article, siteurl: str | None) -> list[jsonld.Link]:
+    links = []
+    for node in getattr(article, "in_reply_to", []):
+        if node.external:
+            links.append(
+                jsonld.Link(name=plain(node.label), url=node.href, doi=node.doi)
+            )
+        else:
+            links.append(_link(node.article, siteurl))
+    return links
+
+
+def _relations(article) -> list[crossref.Relation]:
+    relations = []
+    for node in getattr(article, "in_reply_to", []):
+        doi = node.doi if node.external else _doi_of(node.article)
+        if doi:
+            title = plain(node.label if node.external else node.article.title)
+            relations.append(crossref.Relation(crossref.IS_REPLY_TO, doi, title))
+    for reply in getattr(article, "replies", []):
+        doi = _doi_of(reply)
+        if doi:
+            relations.append(
+                crossref.Relation(crossref.HAS_REPLY, doi, plain(reply.title))
+            )
+    return relations
+
+
+def describe(generator: ArticlesGenerator, values: dict) -> None:
+    """Give every published article (and translation) its :class:`Citation`."""
+    settings = generator.settings
+    siteurl = absolute_siteurl(settings)
+    debate_url = settings.get("DEBATE_URL", "debatt/{slug}/")
+    for article in chain(generator.articles, generator.translations):
+        work = _work(article, values, siteurl)
+        debate = getattr(article, "debate", None)
+        debate_link = None
+        if debate is not None:
+            url = debate.url or debate_url.format(slug=debate.slug)
+            debate_link = jsonld.Link(
+                name=plain(debate.title), url=_absolute(siteurl, url)
+            )
+        replies = [_link(r, siteurl) for r in getattr(article, "replies", [])]
+        references = getattr(article, "references", [])
+        data = jsonld.scholarly_article(
+            work,
+            answers=_answers(article, siteurl),
+            replies=replies,
+            debate=debate_link,
+            references=[r.text for r in references],
+        )
+        citation = Citation(
+            work=work,
+            vancouver=cite.vancouver(work),
+            meta=_highwire(work, references),
+            opengraph=_opengraph(work, settings.get("SITENAME", "")),
+            jsonld=jsonld.dumps_for_script(data),
+            canonical=work.url,
+        )
+        for kind, setting in (
+            ("ris", "CITATION_RIS_NAME"),
+            ("bib", "CITATION_BIBTEX_NAME"),
+        ):
+            name = values[setting]
+            if name:
+                citation.files[kind], citation.save_as[kind] = _beside(article, name)
+        relations = _relations(article)
+        name = values["CITATION_CROSSREF_NAME"]
+        if work.doi and relations and name:
+            citation.files["crossref"], citation.save_as["crossref"] = _beside(
+                article, name
+            )
+            citation.crossref = crossref.relations_xml(
+                work.doi,
+                relations,
+                depositor=values["CITATION_CROSSREF_DEPOSITOR"],
+                email=values["CITATION_CROSSREF_EMAIL"],
+                stamp=_stamp(article),
+            )
+        article.citation = citation
+    for article in chain(
+        generator.drafts,
+        generator.drafts_translations,
+        generator.hidden_articles,
+        generator.hidden_translations,
+    ):
+        article.citation = None  # not published: nothing to cite or index
+
+
+def lastmod(article) -> datetime:
+    """When an article's page last changed: its own dates, its debate's newest
+    contribution (the debate box lists them all) and its newest citer."""
+    dates = [article.date]
+    if getattr(article, "modified", None):
+        dates.append(article.modified)
+    debate = getattr(article, "debate", None)
+    if debate is not None:
+        dates += [n.date for n in debate.articles if n.date]
+    dates += [a.date for a in getattr(article, "cited_in_archive", [])]
+    return max(dates)
+
+
+def _stamp(article) -> str:
+    """The deposit's batch stamp: when the article or its debate last changed.
+
+    It moves forward when a reply arrives (a new ``hasReply``) and stays the
+    same otherwise, so two builds of the same content are byte-identical.
+    """
+    return lastmod(article).astimezone(UTC).strftime("%Y%m%d%H%M%S")
+
+
+def finalize(generators) -> None:
+    """Entry point: runs once per build when every generator has read."""
+    articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    if articles is None:
+        return
+    values = resolve(articles.settings)
+    errors = check(values)
+    if errors:
+        # The build's collector (see replikk.problems_of): the runner reports
+        # these with every other problem and refuses to write the site.
+        problems = articles.context.setdefault("REPLIKK_PROBLEMS", Problems())
+        for error in errors:
+            problems.error(
+                "(settings)", error.reason, field=error.name, value=repr(error.value)
+            )
+        return
+    link_all_references(articles)
+    describe(articles, values)
+    articles.context["citation_settings"] = values
+
+
+class CitationsGenerator(Generator):
+    """Writes the citation files, the sitemap and robots.txt."""
+
+    def generate_context(self) -> None:
+        pass
+
+    def _write(self, save_as: str, text: str) -> None:
+        path = Path(self.output_path) / save_as
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # RIS asks for CRLF line ends: write the text exactly as made.
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+
+    def generate_output(self, writer) -> None:
+        values = self.context.get("citation_settings")
+        if values is None:  # bad settings, already reported
+            return
+        articles = list(chain(self.context.get("articles", []), self._translations()))
+        for article in articles:
+            citation = getattr(article, "citation", None)
+            if citation is None:
+                continue
+            if "ris" in citation.save_as:
+                self._write(citation.save_as["ris"], cite.ris(citation.work))
+            if "bib" in citation.save_as:
+                self._write(citation.save_as["bib"], cite.bibtex(citation.work))
+            if citation.crossref:
+                self._write(citation.save_as["crossref"], citation.crossref)
+        self._write_sitemap(values, articles)
+
+    def _translations(self):
+        for article in self.context.get("articles", []):
+            yield from getattr(article, "translations", [])
+
+    def _write_sitemap(self, values: dict, articles: list) -> None:
+        siteurl = absolute_siteurl(self.settings)
+        sitemap_as = values["CITATION_SITEMAP_SAVE_AS"]
+        robots_as = values["CITATION_ROBOTS_SAVE_AS"]
+        sitemap_url = f"{siteurl}/{sitemap_as}" if siteurl and sitemap_as else None
+        if sitemap_url:
+            self._write(
+                sitemap_as, sitemap.sitemap_xml(self._entries(siteurl, articles))
+            )
+        if robots_as:
+            self._write(robots_as, sitemap.robots_txt(self._disallow(), sitemap_url))
+
+    def _disallow(self) -> list[str]:
+        base = urlsplit(absolute_siteurl(self.settings) or "").path.rstrip("/")
+        paths = []
+        for name in ("DRAFT_URL", "DRAFT_LANG_URL"):
+            prefix = str(self.settings.get(name, "")).split("{", 1)[0]
+            if prefix and f"{base}/{prefix}" not in paths:
+                paths.append(f"{base}/{prefix}")
+        return paths
+
+    def _entries(self, siteurl: str, articles: list):
+        newest = max((lastmod(a) for a in articles), default=None)
+        yield sitemap.Entry(f"{siteurl}/", newest)
+        for article in articles:
+            yield sitemap.Entry(f"{siteurl}/{article.url}", lastmod(article))
+        debates = self.context.get("debates", [])
+        debates_url = self.context.get("DEBATES_URL")
+        if debates and debates_url:
+            latest = max(d.last_date for d in debates)
+            yield sitemap.Entry(f"{siteurl}/{debates_url}", latest)
+        for debate in debates:
+            if debate.url:
+                yield sitemap.Entry(f"{siteurl}/{debate.url}", debate.last_date)
+        for page in self.context.get("pages", []):
+            changed = getattr(page, "modified", None) or getattr(page, "date", None)
+            yield sitemap.Entry(f"{siteurl}/{page.url}", changed)
+        for author, written in self.context.get("authors", []):
+            changed = max((a.date for a in written), default=None)
+            yield sitemap.Entry(f"{siteurl}/{author.url}", changed)
+
+
+def add_generator(pelican):
+    return CitationsGenerator
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(finalize)
+    signals.get_generators.connect(add_generator)

@@ -1,0 +1,584 @@
+"""Every article citable by people and readable by machines.
+
+Built sites are read back with independent parsers: mf2py (microformats),
+extruct (JSON-LD, Open Graph), rispy (RIS), bibtexparser (BibTeX), lxml (XML).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import bibtexparser
+import extruct
+import mf2py
+import pytest
+import rispy
+from bibtexparser import middlewares
+from bs4 import BeautifulSoup
+from lxml import etree
+
+from replikk.citations import cite, crossref, jsonld, sitemap
+from replikk.citations.settings import check, issn_ok, resolve
+from replikk.problems import ContentError
+
+PUBLISH_SETTINGS = Path(__file__).resolve().parent.parent / "publishconf.py"
+SITE = "https://replikk.example.org"
+OSLO = ZoneInfo("Europe/Oslo")
+SCHOLAR_TAGS = (
+    "citation_title",
+    "citation_author",
+    "citation_publication_date",
+    "citation_journal_title",
+)
+
+
+def work(**changes) -> cite.Work:
+    values = {
+        "title": "Smertebehandling av ryggpasienter",
+        "authors": [cite.Person("Erik L. Werner"), cite.Person("Jens Ivar Brox")],
+        "published": datetime(2024, 2, 6, 9, 0, tzinfo=OSLO),
+        "journal_title": "Tidsskrift for Den norske legeforening",
+        "journal_abbreviation": "Tidsskr Nor Legeforen",
+        "lang": "nb",
+        "volume": cite.volume_for(2024, 1881),
+        "doi": "10.4045/tidsskr.24.0031",
+    }
+    values.update(changes)
+    return cite.Work(**values)
+
+
+# -- the citation text and files, on plain data ------------------------------
+
+
+def test_vancouver_citation_names_authors_title_journal_year_volume_doi() -> None:
+    assert cite.vancouver(work()) == (
+        "Werner EL, Brox JI. Smertebehandling av ryggpasienter."
+        " Tidsskr Nor Legeforen 2024; 144. doi: 10.4045/tidsskr.24.0031"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"title": "Er funnene falske?"}, "Werner EL, Brox JI. Er funnene falske? T"),
+        ({"volume": None}, "Tidsskr Nor Legeforen 2024. doi:"),
+        ({"doi": None, "url": f"{SITE}/a/"}, f"Legeforen 2024; 144. {SITE}/a/"),
+        ({"doi": None}, "Tidsskr Nor Legeforen 2024; 144."),
+        ({"authors": [cite.Person("Kari Nordmann-Hansen")]}, "Nordmann-Hansen K. "),
+        ({"authors": [cite.Person("Jan-Erik Li")]}, "Li JE. "),
+        ({"authors": [cite.Person("Øystein Brenna")]}, "Brenna Ø. "),
+        (
+            {"authors": [cite.Person(f"Aa B{i}") for i in range(8)]},
+            "B0 A, B1 A, B2 A, B3 A, B4 A, B5 A, et al. ",
+        ),
+    ],
+)
+def test_vancouver_citation_variants(changes: dict, expected: str) -> None:
+    assert expected in cite.vancouver(work(**changes))
+
+
+def test_volume_follows_the_journals_first_year() -> None:
+    assert cite.volume_for(2024, 1881) == 144
+    assert cite.volume_for(2024, 2024) == 1
+    assert cite.volume_for(2024, None) is None
+
+
+def test_ris_file_parses_with_rispy() -> None:
+    text = cite.ris(
+        work(
+            title="Råd er\nbehandling",
+            abstract="Første linje.\nAndre linje.",
+            keywords=["rygg", "smerte"],
+            issn="0029-2001",
+            url=f"{SITE}/2024/rad/",
+        )
+    )
+    assert text.endswith("ER  - \r\n")
+    [entry] = rispy.loads(text)
+    assert entry["type_of_reference"] == "JOUR"
+    assert entry["title"] == "Råd er behandling"
+    assert entry["authors"] == ["Werner, Erik L.", "Brox, Jens Ivar"]
+    assert entry["year"] == "2024"
+    assert entry["date"] == "2024/02/06/"
+    assert entry["secondary_title"] == "Tidsskrift for Den norske legeforening"
+    assert entry["alternate_title1"] == "Tidsskr Nor Legeforen"
+    assert entry["volume"] == "144"
+    assert entry["issn"] == "0029-2001"
+    assert entry["doi"] == "10.4045/tidsskr.24.0031"
+    assert entry["urls"] == [f"{SITE}/2024/rad/"]
+    assert entry["abstract"] == "Første linje. Andre linje."
+    assert entry["keywords"] == ["rygg", "smerte"]
+    assert entry["language"] == "nb"
+
+
+def parse_bibtex(text: str):
+    library = bibtexparser.parse_string(
+        text,
+        append_middleware=[
+            middlewares.LatexDecodingMiddleware(),
+            middlewares.SeparateCoAuthors(),
+        ],
+    )
+    assert library.failed_blocks == []
+    [entry] = library.entries
+    return entry
+
+
+def test_bibtex_file_parses_with_bibtexparser() -> None:
+    entry = parse_bibtex(cite.bibtex(work(keywords=["rygg"], issn="0029-2001")))
+    assert entry.entry_type == "article"
+    assert entry.key == "werner2024smertebehandling"
+    fields = {f.key: f.value for f in entry.fields}
+    assert fields["author"] == ["Werner, Erik L.", "Brox, Jens Ivar"]
+    assert fields["title"] == "Smertebehandling av ryggpasienter"
+    assert fields["journal"] == "Tidsskrift for Den norske legeforening"
+    assert fields["year"] == "2024"
+    assert fields["volume"] == "144"
+    assert fields["doi"] == "10.4045/tidsskr.24.0031"
+    assert fields["issn"] == "0029-2001"
+
+
+def test_bibtex_escapes_special_characters_and_norwegian_letters() -> None:
+    title = "Æ, ø og å: 50 % & $5 #1 a_b {x} ~ ^ \\ – ferdig"
+    text = cite.bibtex(work(title=title, authors=[cite.Person("Øystein Brænne-Åsen")]))
+    raw = text.split("title = ", 1)[1].split("\n", 1)[0]
+    assert raw == (
+        r"{{{\AE}, {\o} og {\aa}: 50 \% \& \$5 \#1 a\_b \{x\} \textasciitilde{}"
+        r" \textasciicircum{} \textbackslash{} -- ferdig}},"
+    )
+    assert text.isascii()
+    entry = parse_bibtex(text)
+    fields = {f.key: f.value for f in entry.fields}
+    assert fields["author"] == ["Brænne-Åsen, Øystein"]
+    assert fields["title"].startswith("Æ, ø og å: 50 % & $5 #1 a_b {x}")
+    assert entry.key == "braenneasen2024ferdig"
+
+
+def test_bibtex_keeps_a_name_with_and_in_one_piece() -> None:
+    text = cite.bibtex(work(authors=[cite.Person("Sand and Stein, Kari")]))
+    assert "author = {{Sand and Stein}, Kari}" in text
+    library = bibtexparser.parse_string(
+        text, append_middleware=[middlewares.SeparateCoAuthors()]
+    )
+    assert library.entries[0].fields_dict["author"].value == ["{Sand and Stein}, Kari"]
+
+
+def test_jsonld_is_valid_and_safe_for_any_title() -> None:
+    title = '</script><script>alert("x")</script> & <!-- \u2028'
+    data = jsonld.scholarly_article(
+        work(title=title), answers=[], replies=[], debate=None, references=[]
+    )
+    text = jsonld.dumps_for_script(data)
+    assert "</" not in text
+    assert "<" not in text
+    assert "<!--" not in text
+    assert json.loads(text)["headline"] == title
+
+
+def test_crossref_relations_state_is_reply_to_each_target() -> None:
+    xml = crossref.relations_xml(
+        "10.5555/b",
+        [
+            crossref.Relation(crossref.IS_REPLY_TO, "10.5555/a", "Første"),
+            crossref.Relation(crossref.IS_REPLY_TO, "10.1016/S0140-6736(18)30489-6"),
+        ],
+        depositor="Replikk",
+        email="red@example.org",
+        stamp="20240101000000",
+    )
+    root = etree.fromstring(xml.encode())
+    ns = {"c": crossref.RESOURCES_NS, "rel": crossref.RELATIONS_NS}
+    assert root.findtext("c:body/c:doi_relations/c:doi", namespaces=ns) == "10.5555/b"
+    relations = root.findall(".//rel:inter_work_relation", ns)
+    assert [(r.get("relationship-type"), r.text) for r in relations] == [
+        ("isReplyTo", "10.5555/a"),
+        ("isReplyTo", "10.1016/S0140-6736(18)30489-6"),
+    ]
+    assert all(r.get("identifier-type") == "doi" for r in relations)
+    assert root.findtext(".//c:email_address", namespaces=ns) == "red@example.org"
+
+
+def test_sitemap_and_robots() -> None:
+    when = datetime(2024, 2, 6, 9, 0, tzinfo=OSLO)
+    xml = sitemap.sitemap_xml(
+        [sitemap.Entry(f"{SITE}/a/", when), sitemap.Entry(f"{SITE}/a/")]
+    )
+    root = etree.fromstring(xml.encode())
+    ns = {"s": sitemap.SITEMAP_NS}
+    assert root.xpath("//s:loc/text()", namespaces=ns) == [f"{SITE}/a/"]
+    assert root.xpath("//s:lastmod/text()", namespaces=ns) == [when.isoformat()]
+    robots = sitemap.robots_txt(["/utkast/"], f"{SITE}/sitemap.xml")
+    assert robots == (
+        f"User-agent: *\nDisallow: /utkast/\n\nSitemap: {SITE}/sitemap.xml\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("JOURNAL_ISSN", "1234-5678"),  # wrong check digit
+        ("JOURNAL_ISSN", "12345678"),
+        ("JOURNAL_FIRST_YEAR", "1881"),
+        ("JOURNAL_FIRST_YEAR", True),
+        ("JOURNAL_TITLE", 5),
+        ("JOURNAL_PUBLISHER", ["Legeforeningen"]),
+        ("CITATION_RIS_NAME", "../cite.ris"),
+        ("CITATION_CROSSREF_EMAIL", None),
+    ],
+)
+def test_bad_settings_are_named_with_their_value(name: str, value) -> None:
+    errors = check(resolve({"SITENAME": "Replikk", name: value}))
+    assert [e.name for e in errors] == [name]
+    assert repr(value) in str(errors[0])
+
+
+def test_good_settings_pass() -> None:
+    assert issn_ok("0029-2001")
+    assert issn_ok("2049-3630")
+    assert check(resolve({"SITENAME": "R", "JOURNAL_ISSN": "0029-2001"})) == []
+
+
+# -- whole sites ---------------------------------------------------------------
+
+
+@pytest.fixture
+def debate(scenario):
+    """An article, a reply to it, and a reply to an article outside the archive
+    (tests/data/citations-debate)."""
+    return scenario("citations-debate")
+
+
+@pytest.fixture
+def published(debate, build_site):
+    return build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE)
+
+
+def meta(soup, name: str) -> list[str]:
+    return [m["content"] for m in soup.find_all("meta", attrs={"name": name})]
+
+
+def test_scholar_tags_carry_the_right_values(published) -> None:
+    soup = published.html("2024/trening-ogsa/")
+    assert meta(soup, "citation_title") == ["Trening også"]
+    assert meta(soup, "citation_author") == ["Hansen, Ola", "Nordmann, Kari"]
+    assert meta(soup, "citation_author_institution") == [
+        "Institutt for helse og samfunn, Universitetet i Oslo",
+        "Sykehuset",
+    ]
+    assert meta(soup, "citation_publication_date") == ["2024/02/20"]
+    assert meta(soup, "citation_journal_title") == ["Replikk"]
+    assert meta(soup, "citation_doi") == ["10.5555/test.002"]
+    assert meta(soup, "citation_language") == ["nb"]
+    assert meta(soup, "citation_abstract_html_url") == [f"{SITE}/2024/trening-ogsa/"]
+    assert meta(soup, "citation_reference") == [
+        "citation_title=Samtalen først; citation_doi=10.5555/test.001",
+        "citation_title=Prevention and treatment;"
+        " citation_doi=10.1016/S0140-6736(18)30489-6",
+    ]
+    canonical = soup.find("link", rel="canonical")
+    assert canonical["href"] == f"{SITE}/2024/trening-ogsa/"
+
+
+def test_microformats_give_the_entry_and_what_it_answers(published) -> None:
+    url = f"{SITE}/2024/trening-ogsa/"
+    parsed = mf2py.parse(doc=published.text("2024/trening-ogsa/"), url=url)
+    [entry] = [i for i in parsed["items"] if "h-entry" in i["type"]]
+    props = entry["properties"]
+    # (the typography part may tie the last two words with a no-break space)
+    assert [" ".join(n.split()) for n in props["name"]] == ["Trening også"]
+    assert [a["properties"]["name"] for a in props["author"]] == [
+        ["Ola Hansen"],
+        ["Kari Nordmann"],
+    ]
+    assert props["published"][0].startswith("2024-02-20T09:00:00")
+    assert props["in-reply-to"] == [f"{SITE}/2024/samtalen-forst/"]
+    assert props["url"] == [url]
+    assert "Vi er uenige" in props["content"][0]["value"]
+
+    external = mf2py.parse(doc=published.text("2024/lancet-svar/"), url=SITE)
+    [entry] = [i for i in external["items"] if "h-entry" in i["type"]]
+    assert entry["properties"]["in-reply-to"] == [
+        "https://doi.org/10.1016/s0140-6736(18)30480-x"
+    ]
+
+
+def test_replies_listed_on_a_page_are_not_its_authors(published) -> None:
+    parsed = mf2py.parse(doc=published.text("2024/samtalen-forst/"), url=SITE)
+    [entry] = [i for i in parsed["items"] if "h-entry" in i["type"]]
+    names = [a["properties"]["name"] for a in entry["properties"]["author"]]
+    assert names == [["Kari Nordmann"]]
+
+
+def extract(site, url: str) -> dict:
+    return extruct.extract(
+        site.text(url),
+        base_url=f"{SITE}/{url}",
+        syntaxes=["json-ld", "opengraph"],
+        uniform=True,
+    )
+
+
+def test_jsonld_describes_the_article_its_debate_and_what_it_answers(published):
+    [data] = extract(published, "2024/trening-ogsa/")["json-ld"]
+    assert data["@type"] == "ScholarlyArticle"
+    assert data["headline"] == "Trening også"
+    assert data["inLanguage"] == "nb"
+    assert data["datePublished"].startswith("2024-02-20T09:00:00")
+    assert data["identifier"]["value"] == "10.5555/test.002"
+    assert data["sameAs"] == "https://doi.org/10.5555/test.002"
+    first, second = data["author"]
+    assert first["name"] == "Ola Hansen"
+    assert first["affiliation"][0]["name"].startswith("Institutt for helse")
+    assert first["sameAs"] == "https://orcid.org/0000-0002-8301-6619"
+    assert second["name"] == "Kari Nordmann"
+    debate, journal = data["isPartOf"]
+    assert debate["url"] == f"{SITE}/debatt/samtalen-forst/"
+    assert journal["@type"] == "Periodical"
+    [answered] = data["isBasedOn"]
+    assert answered["url"] == f"{SITE}/2024/samtalen-forst/"
+    assert answered["sameAs"] == "https://doi.org/10.5555/test.001"
+    assert answered in data["citation"]
+    assert data["commentCount"] == 0
+
+    [original] = extract(published, "2024/samtalen-forst/")["json-ld"]
+    assert original["commentCount"] == 1
+    assert [c["url"] for c in original["comment"]] == [f"{SITE}/2024/trening-ogsa/"]
+
+
+def test_open_graph_names_the_article(published) -> None:
+    [og] = extract(published, "2024/trening-ogsa/")["opengraph"]
+    assert og["og:title"] == "Trening også"
+    assert og["og:url"] == f"{SITE}/2024/trening-ogsa/"
+    assert og["@type"] == "article"
+    assert og["og:site_name"] == "Replikk"
+
+
+def test_references_link_dois_with_parentheses_pmids_and_urls(published) -> None:
+    soup = published.html("2024/samtalen-forst/")
+    body = soup.find(class_="e-content")
+    items = body.find("ol").find_all("li")
+    assert [li["id"] for li in items] == ["ref-1", "ref-2", "ref-3", "ref-4"]
+    hrefs = [[a["href"] for a in li.find_all("a")] for li in items]
+    assert hrefs[0][0] == "https://doi.org/10.1016/S0140-6736(18)30480-X"
+    assert hrefs[2][:2] == [
+        "https://doi.org/10.1016/S0140-6736(09)60172-0",
+        "https://pubmed.ncbi.nlm.nih.gov/19200918/",
+    ]
+    assert hrefs[3][0] == "https://www.helsedirektoratet.no/retningslinjer/rygg"
+    assert hrefs[3][1].startswith("https://search.crossref.org/")
+    here = f"{SITE}/2024/samtalen-forst/"
+    citations = [
+        (s.get_text(), [a["href"].removeprefix(here) for a in s.find_all("a")])
+        for s in body.find_all("span", class_="citation")
+    ]
+    assert citations == [
+        ("(1, 2)", ["#ref-1", "#ref-2"]),
+        ("(3–4)", ["#ref-3", "#ref-4"]),
+        ("(1)", ["#ref-1"]),
+    ]
+    text = body.get_text()
+    assert "Lancet-serien (2018) sa" in text
+    assert "Tallet (7) er" in text
+    assert [a["href"] for a in items[0].find_all("a", class_="ref-back")] == [
+        f"{here}#cite-1",
+        f"{here}#cite-3",
+    ]
+
+
+def test_a_reference_to_the_archive_links_both_ways(published) -> None:
+    reply = published.html("2024/trening-ogsa/")
+    own = reply.find(id="ref-1").find("a", class_="ref-archive")
+    assert own["href"] == f"{SITE}/2024/samtalen-forst/"
+    cited = published.html("2024/samtalen-forst/").find(class_="cited-in-archive")
+    assert cited.h2.get_text() == "Sitert i arkivet"
+    assert [a["href"] for a in cited.find_all("a")] == [f"{SITE}/2024/trening-ogsa/"]
+
+
+def test_cite_this_block_links_files_that_parse(published) -> None:
+    soup = published.html("2024/trening-ogsa/")
+    block = soup.find(class_="cite-this")
+    assert block.h2.get_text() == "Siter artikkelen"
+    assert block.find(class_="citation-text").get_text() == (
+        "Hansen O, Nordmann K. Trening også. Replikk 2024; 1. doi: 10.5555/test.002"
+    )
+    links = {a.get_text(): a["href"] for a in block.find_all("a", download=True)}
+    ris_url = links["RIS (EndNote, Zotero, Mendeley)"]
+    bib_url = links["BibTeX"]
+    assert ris_url == f"{SITE}/2024/trening-ogsa/cite.ris"
+    [entry] = rispy.loads(published.text(ris_url.removeprefix(SITE)))
+    assert entry["title"] == "Trening også"
+    assert entry["authors"] == ["Hansen, Ola", "Nordmann, Kari"]
+    assert entry["doi"] == "10.5555/test.002"
+    bib = parse_bibtex(published.text(bib_url.removeprefix(SITE)))
+    assert bib.fields_dict["title"].value == "Trening også"
+    assert bib.fields_dict["author"].value == ["Hansen, Ola", "Nordmann, Kari"]
+
+
+def test_crossref_file_states_each_reply_link(published) -> None:
+    ns = {"rel": crossref.RELATIONS_NS}
+
+    def relations(url: str) -> list[tuple[str, str]]:
+        root = etree.fromstring(published.path(url).read_bytes())
+        return [
+            (r.get("relationship-type"), r.text)
+            for r in root.findall(".//rel:inter_work_relation", ns)
+        ]
+
+    assert relations("2024/trening-ogsa/crossref.xml") == [
+        ("isReplyTo", "10.5555/test.001")
+    ]
+    assert relations("2024/lancet-svar/crossref.xml") == [
+        ("isReplyTo", "10.1016/s0140-6736(18)30480-x")
+    ]
+    assert relations("2024/samtalen-forst/crossref.xml") == [
+        ("hasReply", "10.5555/test.002")
+    ]
+
+
+def lastmods(site) -> dict[str, str]:
+    root = etree.fromstring(site.path("sitemap.xml").read_bytes())
+    ns = {"s": sitemap.SITEMAP_NS}
+    return {
+        url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns)
+        for url in root.findall("s:url", ns)
+    }
+
+
+def test_sitemap_lastmod_moves_forward_when_an_article_gets_a_reply(
+    debate, build_site
+) -> None:
+    before = lastmods(build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE))
+    page = f"{SITE}/2024/samtalen-forst/"
+    assert before[page].startswith("2024-02-20T09:00:00")
+    assert f"{SITE}/debatt/samtalen-forst/" in before
+    (debate / "enda-et-svar.md").write_text(
+        "Title: Enda et svar\nSlug: enda-et-svar\nAuthors: Kari Nordmann\n"
+        "Date: 2024-05-02 12:00\nReply_to: trening-ogsa\n\nSvar.\n",
+        encoding="utf-8",
+    )
+    after = lastmods(build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE))
+    assert after[page].startswith("2024-05-02T12:00:00")
+    assert f"{SITE}/2024/enda-et-svar/" in after
+
+
+def test_robots_txt_names_the_sitemap_and_keeps_drafts_out(published) -> None:
+    assert published.text("robots.txt") == (
+        f"User-agent: *\nDisallow: /utkast/\n\nSitemap: {SITE}/sitemap.xml\n"
+    )
+
+
+def test_preview_build_leaves_out_what_needs_an_absolute_url(debate, build_site):
+    site = build_site(debate)
+    soup = site.html("2024/trening-ogsa/")
+    assert soup.find("link", rel="canonical") is None
+    assert soup.find("meta", property="og:url") is None
+    assert meta(soup, "citation_abstract_html_url") == []
+    assert meta(soup, "citation_title") == ["Trening også"]
+    assert not site.path("sitemap.xml").exists()
+    assert site.text("robots.txt") == "User-agent: *\nDisallow: /utkast/\n"
+    ris = soup.find("a", type="application/x-research-info-systems")["href"]
+    assert (site.path("2024/trening-ogsa/") / ".." / ris).resolve().is_file()
+
+
+def test_a_bad_setting_stops_the_build_with_its_name_and_value(debate, build_site):
+    with pytest.raises(ContentError, match=r"JOURNAL_ISSN.*'1234-5678'"):
+        build_site(debate, JOURNAL_ISSN="1234-5678")
+
+
+def test_journal_settings_reach_every_citation(debate, build_site) -> None:
+    site = build_site(
+        debate,
+        PUBLISH_SETTINGS,
+        SITEURL=SITE,
+        JOURNAL_TITLE="Tidsskrift for Den norske legeforening",
+        JOURNAL_ABBREVIATION="Tidsskr Nor Legeforen",
+        JOURNAL_ISSN="0029-2001",
+        JOURNAL_FIRST_YEAR=1881,
+    )
+    soup = site.html("2024/samtalen-forst/")
+    assert meta(soup, "citation_issn") == ["0029-2001"]
+    assert meta(soup, "citation_volume") == ["144"]
+    assert soup.find(class_="citation-text").get_text() == (
+        "Nordmann K. Samtalen først. Tidsskr Nor Legeforen 2024; 144."
+        " doi: 10.5555/test.001"
+    )
+    [entry] = rispy.loads(site.text("2024/samtalen-forst/cite.ris"))
+    assert entry["issn"] == "0029-2001"
+    assert entry["volume"] == "144"
+
+
+# -- the bundled archive ---------------------------------------------------------
+
+
+def article_pages(site) -> list:
+    return [
+        p
+        for p in site.output.rglob("index.html")
+        if p.parent.parent.name.isdigit() or p.parent.parent.parent.name.isdigit()
+    ]
+
+
+def test_every_article_page_has_the_scholar_tags(published_site) -> None:
+    pages = [p for p in article_pages(published_site) if "utkast" not in p.parts]
+    assert len(pages) >= 18
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        for tag in SCHOLAR_TAGS:
+            assert f'<meta name="{tag}"' in html, (path, tag)
+        data = extruct.extract(html, syntaxes=["json-ld"], uniform=True)["json-ld"]
+        assert [d["@type"] for d in data] == ["ScholarlyArticle"], path
+
+
+def test_every_reference_list_in_the_archive_is_anchored(published_site) -> None:
+    seen = 0
+    for path in article_pages(published_site):
+        html = path.read_text(encoding="utf-8")
+        if 'id="referanser"' not in html and 'id="references"' not in html:
+            continue
+        seen += 1
+        soup = BeautifulSoup(html, "html.parser")
+        heading = soup.find(id=["referanser", "references"])
+        items = heading.find_next("ol").find_all("li", recursive=False)
+        assert items, path
+        assert [li.get("id") for li in items] == [
+            f"ref-{n}" for n in range(1, len(items) + 1)
+        ], path
+        here = f"{SITE}/{path.parent.relative_to(published_site.output)}/"
+        for link in soup.select(".e-content span.citation a"):
+            page, fragment = link["href"].split("#")
+            assert page == here, (path, link)
+            assert soup.find(id=fragment) is not None, (path, link)
+    assert seen >= 15
+
+
+def test_a_build_from_the_content_cache_links_references_once(
+    debate, build_site, tmp_path
+) -> None:
+    cache = {
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CACHE_PATH": str(tmp_path / "cache"),
+    }
+    first = build_site(debate, **cache).text("2024/samtalen-forst/")
+    assert any((tmp_path / "cache").iterdir())
+    second = build_site(debate, **cache).text("2024/samtalen-forst/")
+    assert second == first
+    soup = BeautifulSoup(second, "html.parser")
+    body = soup.select_one(".e-content")  # replies below show their own
+    assert len(body.select("span.citation")) == 3
+    assert body.select("span.citation span.citation") == []
+    assert len(body.select("#ref-1 a.ref-back")) == 2
+
+
+def test_citations_in_a_summary_shown_elsewhere_lead_to_their_own_article(
+    published,
+) -> None:
+    # "Trening også" has no Summary: Pelican cuts one from its text, citations
+    # and all, and shows it in the replies under "Samtalen først".
+    replies = published.html("2024/samtalen-forst/").find(class_="replies")
+    links = [a["href"] for a in replies.select("span.citation a")]
+    assert links
+    assert all(h.startswith(f"{SITE}/2024/trening-ogsa/#ref-") for h in links)
