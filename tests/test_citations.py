@@ -381,7 +381,7 @@ def test_references_link_dois_with_parentheses_pmids_and_urls(published) -> None
     ]
     text = body.get_text()
     assert "Lancet-serien (2018) sa" in text
-    assert "Tallet (7) er" in text
+    assert "Tallet (7 pasienter) er" in text
     assert [a["href"] for a in items[0].find_all("a", class_="ref-back")] == [
         f"{here}#cite-1",
         f"{here}#cite-3",

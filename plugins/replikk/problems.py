@@ -158,6 +158,18 @@ def _header_lines(path: Path) -> dict[str, int] | None:
     return found
 
 
+def line_of(path: str | Path, needle: str) -> int | None:
+    """The first line of a file that contains ``needle``."""
+    try:
+        with Path(path).open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if needle in line:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate closest to ``word``, phrased as a hint, or None."""
     match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)

@@ -29,7 +29,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, Generator
 
 from ..debate.targets import strip_doi_prefix
-from ..problems import Problems
+from ..problems import Problems, line_of
 from . import cite, crossref, jsonld, sitemap
 from .references import Labels, Reference, link_references, url_key
 from .settings import absolute_siteurl, check, resolve
@@ -152,10 +152,21 @@ def link_all_references(generator: ArticlesGenerator) -> None:
         )
     )
     cited_by: dict[str, dict[str, object]] = {}
+    problems = generator.context.setdefault("REPLIKK_PROBLEMS", Problems())
     for article in everything:
         if not getattr(article, "_replikk_references_linked", False):
             _link_one(
                 article, archive, headings, _labels(strings, article.lang, default_lang)
+            )
+        for citation in article.references_missing:
+            problems.error(
+                article.source_path,
+                f"the text cites {citation} but the reference list has"
+                f" {len(article.references)} entries",
+                field="References",
+                value=citation,
+                line=line_of(article.source_path, citation),
+                hint="add the reference, or correct the number",
             )
         if article.status != "published":
             continue
@@ -191,6 +202,7 @@ def _link_one(article, archive: _Archive, headings: list[str], labels: Labels) -
     article._content = linked.html
     article._replikk_references_linked = True
     article.references = linked.references
+    article.references_missing = linked.missing
 
 
 def _work(article, values: dict, siteurl: str | None) -> cite.Work:

@@ -101,6 +101,7 @@ class Linked:
     html: str
     references: list[Reference]
     cited_at: dict[int, list[str]]  # reference number -> ids of its citations
+    missing: list[str] = field(default_factory=list)  # e.g. "(7)" with 6 entries
 
 
 def doi_url(doi: str) -> str:
@@ -217,8 +218,13 @@ def cited_titles(html: str, headings: list[str]) -> dict[str, str]:
     return found
 
 
-def _numbers(items: str, known: set[int]) -> list[int] | None:
-    """The reference numbers a citation names, or None if it is not one."""
+def _years(numbers: list[int]) -> bool:
+    return any(1800 <= n <= 2100 for n in numbers)
+
+
+def _numbers(items: str, known: set[int] | None) -> list[int] | None:
+    """The reference numbers a citation names, or None if it is not one
+    (with ``known`` None: the numbers, whether in the list or not)."""
     numbers: list[int] = []
     for raw in items.split(","):
         part = raw.strip()
@@ -230,10 +236,21 @@ def _numbers(items: str, known: set[int]) -> list[int] | None:
             wanted = list(range(first, last + 1))
         else:
             wanted = [int(part)]
-        if not all(n in known for n in wanted):
+        if known is not None and not all(n in known for n in wanted):
             return None
         numbers += wanted
     return numbers
+
+
+def _is_missing(items: str, known: set[int]) -> bool:
+    """A citation such as ``(7)`` naming numbers the reference list lacks.
+
+    A group with a year in it, ``(2007)`` or ``(1999, 2004)``, is no citation.
+    """
+    numbers = _numbers(items, None)
+    return (
+        bool(numbers) and not _years(numbers) and not all(n in known for n in numbers)
+    )
 
 
 def _link_citation(match: re.Match, cite_id: str, page: str = "") -> str:
@@ -247,11 +264,12 @@ def _link_citation(match: re.Match, cite_id: str, page: str = "") -> str:
 
 
 def link_citations(
-    html: str, known: set[int], page: str = ""
+    html: str, known: set[int], page: str = "", missing: list[str] | None = None
 ) -> tuple[str, dict[int, list[str]]]:
     """Link every citation in ``html`` whose numbers are all in ``known``.
 
     ``page`` goes before each ``#ref-N`` (see :func:`link_references`).
+    Citations naming numbers the list lacks are appended to ``missing``.
     """
     cited_at: dict[int, list[str]] = {}
     if not known:
@@ -264,6 +282,8 @@ def link_citations(
         nonlocal count
         numbers = _numbers(match.group("items"), known)
         if numbers is None:
+            if missing is not None and _is_missing(match.group("items"), known):
+                missing.append(match.group(0))
             return match.group(0)
         count += 1
         cite_id = f"cite-{count}"
@@ -410,7 +430,8 @@ def link_references(
     items = _items(soup)
     references = [_reference(n, li) for n, li in items]
     known = {r.number for r in references}
-    body, cited_at = link_citations(html[:heading], known, page)
+    missing: list[str] = []
+    body, cited_at = link_citations(html[:heading], known, page, missing)
     extras: list[tuple[int, str]] = []
     for ref in references:
         more = []
@@ -440,4 +461,4 @@ def link_references(
         extras.append((ref.number, "".join(f" {m}" for m in more)))
     ol = _rewrite_list(html[start:end], extras)
     rebuilt = body + html[heading:start] + ol + html[end:]
-    return Linked(rebuilt, references, cited_at)
+    return Linked(rebuilt, references, cited_at, list(dict.fromkeys(missing)))
