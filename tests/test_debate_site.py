@@ -255,3 +255,36 @@ def test_a_second_build_in_the_same_process_starts_fresh(content, build_site):
     assert not (second.output / "debatt" / "a").exists()
     # Only this build's warning, not the first build's problems again.
     assert [p.value for p in second.result.problems.items] == ["Ekstern"]
+
+
+def test_correction_and_retraction_are_shown_and_the_debate_holds(content, build_site):
+    content.article(
+        "a",
+        Modified="2024-02-01 10:00",
+        Retracted="Dataene i tabell 2 var feil.",
+    )
+    content.article(
+        "b",
+        Reply_to="a",
+        Date="2024-01-02 10:00",
+        Modified="2024-01-03 10:00",
+        Correction="Tallet er 1 200, ikke 2 000.",
+    )
+    site = build_site(content.root)
+    retracted = site.html("2024/a/").select_one(".notice-retracted")
+    assert "Trukket tilbake" in retracted.get_text()
+    assert "tabell 2" in retracted.get_text()
+    assert retracted.time["datetime"].startswith("2024-02-01")
+    corrected = site.html("2024/b/").select_one(".notice-correction")
+    assert "1 200" in corrected.get_text()
+    # The retracted article is still what the reply answers.
+    assert (
+        site.html("2024/b/").select_one(".reply-banner a")["href"].endswith("2024/a/")
+    )
+
+
+def test_correction_without_a_modified_date_is_an_error(content, build_site):
+    content.article("a", Correction="Rettet et tall.")
+    with pytest.raises(ContentError) as caught:
+        build_site(content.root)
+    assert "Correction: needs a Modified date" in str(caught.value)
