@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
@@ -55,3 +56,15 @@ def test_every_json_ld_block_parses_and_holds_the_title_as_text(evil_site):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for block in soup.find_all("script", type="application/ld+json"):
             json.loads(block.string)
+
+
+def test_every_feed_parses_and_carries_no_live_markup(evil_site):
+    feeds = list(evil_site.output.rglob("*.xml"))
+    assert feeds
+    for path in feeds:
+        raw = path.read_text(encoding="utf-8")
+        assert "<script>" not in raw, path  # escaped, as XML text
+        assert "<b>Fet" not in raw, path
+        parsed = feedparser.parse(raw)
+        if path.name.endswith((".atom.xml", ".rss.xml")):
+            assert not parsed.bozo, (path, parsed.get("bozo_exception"))
