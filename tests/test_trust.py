@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import html
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from replikk.build import build
+from replikk.citations.references import link_references
 from replikk.debate.targets import TargetSyntaxError, parse_target, split_targets
 from replikk.problems import ContentError
 
@@ -214,3 +216,51 @@ def test_no_broken_internal_link_or_anchor_in_preview(sample_site):
 def test_no_broken_internal_link_or_anchor_when_published(published_site):
     broken = _broken_links(published_site.output, "https://replikk.example.org")
     assert not broken, "\n".join(broken[:50])
+
+
+# A reference list item is made of these, in any order and number.
+_REFERENCE_PARTS = st.sampled_from(
+    [
+        "Hartvigsen J, Hancock MJ.",
+        "What low back pain is.",
+        "Lancet 2018; 391: 2356–67.",
+        "doi: 10.1016/S0140-6736(18)30480-X",
+        "doi:10.1136/bmj.324.7342.886.",
+        "PMID: 19200918",
+        "PMID 12345",
+        "https://example.org/a?b=1&c=(2)",
+        "<em>Tidsskr</em>",
+        "(1)",
+        "(2–5)",
+        "(2007)",
+        "&amp;",
+        "&lt;",
+        ")",
+        "(",
+        "]",
+    ]
+)
+
+
+_TEXT = st.text(max_size=15).map(lambda t: html.escape(t, quote=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    # Random text as Markdown renders it: escaped.
+    body=st.lists(st.one_of(_REFERENCE_PARTS, _TEXT), max_size=12),
+    items=st.lists(
+        st.lists(st.one_of(_REFERENCE_PARTS, _TEXT), max_size=6), max_size=6
+    ),
+)
+def test_reference_parser_never_fails_and_keeps_every_entry(body, items):
+    html = (
+        f"<p>{' '.join(body)}</p><h2>Referanser</h2><ol>"
+        + "".join(f"<li>{' '.join(parts)}</li>" for parts in items)
+        + "</ol>"
+    )
+    linked = link_references(html, ["Referanser", "References"])
+    assert len(linked.references) == len(items)
+    soup = BeautifulSoup(linked.html, "html.parser")
+    anchors = [li.get("id") for li in soup.select("ol > li")]
+    assert anchors[: len(items)] == [f"ref-{n}" for n in range(1, len(items) + 1)]
