@@ -21,7 +21,8 @@ CONFIG = {
 }
 
 
-def _build(settings: Path, **override) -> None:
+def _build(settings: Path, **override) -> bool:
+    """Build; print every problem. False (and the last good site kept) on errors."""
     from replikk.build import build
     from replikk.problems import ContentError
 
@@ -29,22 +30,25 @@ def _build(settings: Path, **override) -> None:
         result = build(settings, override)
     except ContentError as exc:
         print(exc, file=sys.stderr)
-        sys.exit(1)
+        return False
     if result.problems.warnings:
         print(result.problems.report(ROOT), file=sys.stderr)
     print(f"Site written to {result.output}")
+    return True
 
 
 @task
 def build(c):
     """Build the site for local preview into output/ (pelicanconf.py)."""
-    _build(CONFIG["settings"])
+    if not _build(CONFIG["settings"]):
+        sys.exit(1)
 
 
 @task
 def publish(c):
     """Build the site for publishing into output/ (publishconf.py)."""
-    _build(CONFIG["publish_settings"])
+    if not _build(CONFIG["publish_settings"]):
+        sys.exit(1)
 
 
 @task(help={"format": "text (default) or json"})
@@ -64,36 +68,38 @@ def check(c, format="text"):
         sys.exit(1)
 
 
-@task
-def serve(c):
+@task(help={"port": "port on 127.0.0.1 (default 8000)"})
+def serve(c, port=CONFIG["port"]):
     """Serve output/ on http://127.0.0.1:8000 (build first)."""
     from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
     server = RootedHTTPServer(
         str(CONFIG["output"]),
-        (CONFIG["host"], CONFIG["port"]),
+        (CONFIG["host"], int(port)),
         ComplexHTTPRequestHandler,
     )
-    print(f"Serving {CONFIG['output']} at http://{CONFIG['host']}:{CONFIG['port']}/")
+    print(f"Serving {CONFIG['output']} at http://{CONFIG['host']}:{port}/")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         server.server_close()
 
 
-@task
-def livereload(c):
-    """Rebuild on every change and reload the browser (needs `livereload`)."""
+@task(help={"port": "port on 127.0.0.1 (default 8000)"})
+def livereload(c, port=CONFIG["port"]):
+    """Serve output/, rebuild on every change to content or theme, reload the page."""
     from livereload import Server
 
     def rebuild():
+        # A build with errors prints them and keeps the last good site served.
         _build(CONFIG["settings"], CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
 
     rebuild()
     server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "*.py"):
+    # Plugin code is imported once: restart livereload after changing it.
+    for pattern in ("content/**/*", "theme/**/*"):
         server.watch(str(ROOT / pattern), rebuild)
-    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(CONFIG["output"]))
+    server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))
 
 
 @task

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -202,3 +205,53 @@ def test_failed_publish_leaves_the_previous_output_untouched(project):
     assert "bad.md:2: error: Date:" in failed.stderr
     assert marker.read_bytes() == before
     assert not [p for p in project.iterdir() if p.name.startswith(".output")]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _wait_for(predicate, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_livereload_rebuilds_on_change_and_keeps_the_last_good_site(project):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    page = f"http://127.0.0.1:{port}/2024/rad-er-behandling/"
+    source = project / "content/artikler/2024/rad-er-behandling.md"
+    try:
+        assert _wait_for(lambda: _get(page) is not None), "livereload did not start"
+        # The browser is told to reload: livereload's script is on the page.
+        assert "livereload.js" in _get(page)
+        source.write_text(
+            source.read_text().replace(
+                "Title: Råd er behandling", "Title: Endret tittel"
+            )
+        )
+        assert _wait_for(lambda: "Endret" in (_get(page) or ""))
+        # A broken edit keeps the last good page served.
+        source.write_text(
+            source.read_text().replace("Date: 2024", "Date: 2024-13-45 x")
+        )
+        time.sleep(5)
+        assert "Endret" in (_get(page) or "")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
