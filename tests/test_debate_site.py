@@ -6,6 +6,8 @@ import pytest
 
 from replikk.problems import ContentError
 
+from .conftest import ROOT as PROJECT
+
 # The sample archive's first debate (content/artikler/2024/).
 ROOT = "2024/smertebehandling-av-ryggpasienter/"
 REPLY_B = "2024/ryggpasienter-trenger-mer-enn-gode-rad/"
@@ -288,3 +290,19 @@ def test_correction_without_a_modified_date_is_an_error(content, build_site):
     with pytest.raises(ContentError) as caught:
         build_site(content.root)
     assert "Correction: needs a Modified date" in str(caught.value)
+
+
+def test_debates_index_is_paginated(build_site):
+    site = build_site(PROJECT / "content", DEFAULT_PAGINATION=2)
+    first = site.html("debatt/")
+    assert len(first.select(".debate-item")) == 2
+    following = first.select_one(".pagination a[rel=next]")["href"]
+    assert following.endswith("debatt/side/2/")
+    second = site.html("debatt/side/2/")
+    assert len(second.select(".debate-item")) == 2
+    titles = [
+        item.find(["h2", "h3"]).get_text()
+        for page in ("debatt/", "debatt/side/2/", "debatt/side/3/")
+        for item in site.html(page).select(".debate-item")
+    ]
+    assert len(titles) == len(set(titles)) == 5

@@ -147,12 +147,15 @@ class DebatesGenerator(Generator):
                 url=debate.url,
                 page_name=debate.url.rstrip("/"),
             )
+        # Paginated like Pelican's own lists (PAGINATED_TEMPLATES["debates"]).
         writer.write_file(
             setting(self.settings, "DEBATES_SAVE_AS"),
             self.get_template("debates"),
             self.context,
             relative_urls=relative,
+            paginated={"debates": debates},
+            template_name="debates",
             debates=debates,
             url=setting(self.settings, "DEBATES_URL"),
-            page_name="debates",
+            page_name=setting(self.settings, "DEBATES_URL").rstrip("/"),
         )
