@@ -2,33 +2,19 @@
 A/AA violations in either colour scheme, and a 320 px wide screen needs no
 sideways scrolling.
 
-The built sample archive is served over http on 127.0.0.1 (a free port) by a
-thread-based server for the duration of the module.
+The built sample archive is served over http on 127.0.0.1 (a free port); the
+server and the browser are conftest's.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # One page of each kind the issue names.
 PAGES = {
@@ -46,38 +32,16 @@ PAGES = {
 pytestmark = pytest.mark.browser
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(sample_site) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(sample_site.output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+@pytest.fixture(scope="module", autouse=True)
+def axe_installed() -> None:
     if not AXE.is_file():
         pytest.skip(f"{AXE.relative_to(ROOT)} is missing; run `npm ci`")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+
+
+@pytest.fixture(scope="module")
+def served(sample_url) -> str:
+    """The sample archive on 127.0.0.1 (conftest's server and browser)."""
+    return sample_url
 
 
 def _violations(page) -> list[str]:
