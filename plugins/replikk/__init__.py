@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from . import i18n
+from . import i18n, speed
 from .authors import attach_profiles, read_profiles
 from .debate import glue as debate_glue
 from .problems import ContentError, Problems
@@ -90,6 +90,7 @@ def add_generators(pelican):
 
 # Feature parts with their own ``register()``, connected after the core.
 PARTS: list = []
+PARTS.append(speed)  # linear workarounds for Pelican's quadratic steps
 
 
 def register() -> None:
