@@ -45,6 +45,7 @@ class Run:
     config: str
     seconds: float
     cpu_seconds: float
+    debate_seconds: float | None
     peak_mb: float
     output_mb: float
     files: int
@@ -71,6 +72,20 @@ def _worker(config: str, content: str, output: str, cache: str) -> None:
         Pelican(read_settings(str(PLAIN), override=override)).run()
         return
     from replikk.build import build  # noqa: PLC0415
+    from replikk.debate import glue  # noqa: PLC0415
+
+    # The debate plugin's own work (graph, validation, context), timed apart.
+    spent = [0.0]
+    linking = glue.build
+
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return linking(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - start
+
+    glue.build = timed
 
     cached = config != "full"
     override |= {
@@ -78,7 +93,10 @@ def _worker(config: str, content: str, output: str, cache: str) -> None:
         "LOAD_CONTENT_CACHE": cached,
         "CACHE_PATH": cache,
     }
-    build(FULL, override)
+    try:
+        build(FULL, override)
+    finally:
+        Path(output).with_suffix(".debate").write_text(str(spent[0]))
 
 
 def _profiled(args: list[str], target: Path) -> None:
@@ -110,11 +128,15 @@ def _measure(
         errors = log.read_text(encoding="utf-8", errors="replace")
         print(f"{config} failed:\n{errors[-3000:]}", file=sys.stderr)
     sizes = [p.stat().st_size for p in output.rglob("*") if p.is_file()]
+    debate = output.with_suffix(".debate")
+    debate_seconds = float(debate.read_text()) if debate.exists() else None
+    debate.unlink(missing_ok=True)
     return Run(
         size=size,
         config=config,
         seconds=seconds,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
+        debate_seconds=debate_seconds,
         peak_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
         output_mb=sum(sizes) / 1e6,
         files=len(sizes),
@@ -134,7 +156,9 @@ def _edit_one(content: Path) -> Path:
     return victim
 
 
-def bench_size(size: int, work: Path, profile: Path | None = None) -> list[Run]:
+def bench_size(
+    size: int, work: Path, profile: Path | None = None, only: set[str] | None = None
+) -> list[Run]:
     sys.path.insert(0, str(HERE))
     from synth import generate  # noqa: PLC0415 -- benchmarks/ is not a package
 
@@ -158,6 +182,8 @@ def bench_size(size: int, work: Path, profile: Path | None = None) -> list[Run]:
         ("edit", "out-full"),
     ]
     for config, output in plan:
+        if only and config not in only:
+            continue
         if config == "edit":
             _edit_one(content)
         run = _measure(config, size, (content, work / output, cache), profile)
@@ -185,17 +211,22 @@ def table(runs: list[Run]) -> str:
     base = {r.size: r for r in runs if r.config == "plain"}
     lines = [
         "| N | configuration | wall s | ms/article | × (a) | CPU s | CPU × (a)"
-        " | peak MB | output MB | KB/article | files |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | debate % | peak MB | output MB | KB/article | files |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         a = base.get(r.size)
         ratio = r.seconds / a.seconds if a else float("nan")
         cpu_ratio = r.cpu_seconds / a.cpu_seconds if a else float("nan")
+        debate = (
+            f"{100 * r.debate_seconds / r.cpu_seconds:.1f}"
+            if r.debate_seconds is not None
+            else "–"
+        )
         lines.append(
             f"| {r.size:,} | {LABELS[r.config]}{'' if r.ok else ' FAILED'}"
             f" | {r.seconds:.1f} | {r.ms_per_article:.2f} | {ratio:.2f}"
-            f" | {r.cpu_seconds:.1f} | {cpu_ratio:.2f}"
+            f" | {r.cpu_seconds:.1f} | {cpu_ratio:.2f} | {debate}"
             f" | {r.peak_mb:.0f} | {r.output_mb:.0f}"
             f" | {1000 * r.output_mb / r.size:.0f} | {r.files:,} |"
         )
@@ -222,14 +253,19 @@ def machine() -> dict:
     return info
 
 
-def run(sizes: list[int], json_path: Path | None, profile: Path | None) -> list[Run]:
+def run(
+    sizes: list[int],
+    json_path: Path | None,
+    profile: Path | None,
+    only: set[str] | None = None,
+) -> list[Run]:
     info = machine()
     print("machine:", ", ".join(f"{k} {v}" for k, v in info.items()))
     work = Path(tempfile.mkdtemp(prefix="replikk-bench-"))
     runs: list[Run] = []
     try:
         for size in sizes:  # one at a time: the machine has two cores
-            runs += bench_size(size, work, profile)
+            runs += bench_size(size, work, profile, only)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     info["load_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -268,8 +304,12 @@ def main() -> None:
     parser.add_argument("--articles", action="append", default=[])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", type=Path, help="write cProfile files here")
+    parser.add_argument(
+        "--only", help=f"comma list of configurations to run: {','.join(LABELS)}"
+    )
     args = parser.parse_args()
-    run(parse_sizes(args.articles), args.json, args.profile)
+    only = set(args.only.split(",")) if args.only else None
+    run(parse_sizes(args.articles), args.json, args.profile, only)
 
 
 if __name__ == "__main__":
