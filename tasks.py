@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -137,3 +138,23 @@ def new(c, title="", author=None, reply_to=None):
         print(f"new: {exc}; nothing was written", file=sys.stderr)
         sys.exit(1)
     print(path.relative_to(ROOT))
+
+
+@task(
+    iterable=["articles"],
+    help={
+        "articles": "archive size, repeatable or a comma list (default 1000)",
+        "json": "also write the results as JSON to this file",
+        "profile": "write a cProfile file per configuration into this folder",
+    },
+)
+def bench(c, articles=None, json=None, profile=None):
+    """Benchmark plain Pelican against our full build on synthetic archives."""
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py")]
+    for value in articles or ["1000"]:
+        command += ["--articles", str(value)]
+    if json:
+        command += ["--json", str(json)]
+    if profile:
+        command += ["--profile", str(profile)]
+    c.run(" ".join(shlex.quote(part) for part in command), pty=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import re
 import shutil
 import textwrap
@@ -86,6 +87,29 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     output = tmp_path_factory.mktemp("published") / "output"
     result = build(PUBLISH_SETTINGS, _overrides(ROOT / "content", output, {}))
     return Site(output, result)
+
+
+def output_differences(left: Path, right: Path) -> list[str]:
+    """Every file of two built sites missing on one side or differing in a byte.
+
+    Pagefind's index is left out: it numbers pages in the order its threads
+    finish, so it is not byte-reproducible (an upstream limitation);
+    tests/test_trust.py compares it by what it holds.
+    """
+    found: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str = "") -> None:
+        found.extend(f"{prefix}{n} (only one side)" for n in cmp.left_only)
+        found.extend(f"{prefix}{n} (only one side)" for n in cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(
+            cmp.left, cmp.right, cmp.common_files, shallow=False
+        )
+        found.extend(f"{prefix}{n}" for n in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right, ignore=["pagefind"]))
+    return found
 
 
 class ContentFolder:

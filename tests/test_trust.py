@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import html
 import json
 import re
@@ -19,7 +18,7 @@ from replikk.citations.references import link_references
 from replikk.debate.targets import TargetSyntaxError, parse_target, split_targets
 from replikk.problems import ContentError
 
-from .conftest import ROOT, SETTINGS, _overrides
+from .conftest import ROOT, SETTINGS, _overrides, output_differences
 
 DRAFT_SLUG = "ryggsmerter-og-arbeidsliv"
 
@@ -137,26 +136,11 @@ def test_preview_writes_the_draft_page_but_links_it_from_nowhere(sample_site):
 # --- reproducible, linked -----------------------------------------------------
 
 
-def _files(folder: Path) -> list[Path]:
-    # Pagefind numbers pages in the order its threads finish, so its index is
-    # not byte-reproducible (an upstream limitation); it is compared by what
-    # it holds instead, below.
-    return sorted(
-        p.relative_to(folder)
-        for p in folder.rglob("*")
-        if p.is_file() and "pagefind" not in p.relative_to(folder).parts
-    )
-
-
 def test_two_builds_of_the_same_content_are_byte_identical(tmp_path):
     first, second = tmp_path / "one", tmp_path / "two"
     build(SETTINGS, _overrides(ROOT / "content", first, {}))
     build(SETTINGS, _overrides(ROOT / "content", second, {}))
-    files = _files(first)
-    assert files == _files(second)
-    _, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
-    assert not mismatch
-    assert not errors
+    assert output_differences(first, second) == []
     entries = [
         json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
         for out in (first, second)

@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from . import feeds, i18n, search
+from . import feeds, i18n, search, speed
 from .authors import attach_profiles, read_profiles
 from .citations import glue as citations_glue
 from .debate import diagram_glue
@@ -107,7 +107,7 @@ def add_generators(pelican):
 
 
 # Feature parts with their own ``register()``, connected after the core.
-PARTS: list = [typography_glue, feeds, search, citations_glue]
+PARTS: list = [speed, typography_glue, feeds, search, citations_glue]
 
 
 def register() -> None:

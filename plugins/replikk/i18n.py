@@ -9,7 +9,7 @@ the global ``STRINGS`` and the filters ``localdate`` and ``isodate``.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -45,11 +45,14 @@ def load_strings(theme: str | Path) -> dict[str, dict[str, str]]:
 
 @dataclass(frozen=True)
 class LocalDate:
-    """The ``localdate`` filter. A class, not a closure, because the settings
-    that hold it are pickled with Pelican's content cache (CACHE_CONTENT)."""
+    """The ``localdate`` filter. A class, not a closure: it lives in the
+    settings, which Pelican pickles with its content cache."""
 
     strings: dict[str, dict[str, str]]
     default_lang: str
+    # Babel takes ~0.2 ms a date and list pages show the same dates again and
+    # again; one filter lives for one build, and so does what it remembers.
+    _seen: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(
         self, value: date | datetime | None, lang: str | None = None, fmt="long"
@@ -57,10 +60,16 @@ class LocalDate:
         """A date as readers of ``lang`` write it."""
         if value is None:
             return ""
-        table = self.strings.get(lang or self.default_lang) or self.strings.get(
-            self.default_lang, {}
-        )
-        return format_date(value, format=fmt, locale=table.get("locale", "nb_NO"))
+        key = (value, lang, fmt)
+        text = self._seen.get(key)
+        if text is None:
+            strings = self.strings
+            table = strings.get(lang or self.default_lang) or strings.get(
+                self.default_lang, {}
+            )
+            locale = table.get("locale", "nb_NO")
+            text = self._seen[key] = format_date(value, format=fmt, locale=locale)
+        return text
 
 
 def make_localdate(strings: dict[str, dict[str, str]], default_lang: str) -> LocalDate:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from pelican.readers import MarkdownReader
-
 from .metadata import Kind, check_metadata, field_name
 from .problems import Problem, Problems, Severity
+from .speed import ReusingMarkdownReader
 from .typography.glue import typeset_document
 
 
@@ -22,7 +21,7 @@ class RefusedFile(Exception):
     """A file whose metadata has errors: Pelican skips it, we report why."""
 
 
-class ReplikkMarkdownReader(MarkdownReader):
+class ReplikkMarkdownReader(ReusingMarkdownReader):
     """Pelican's Markdown reader, plus field-level checks with clear messages."""
 
     problems: Problems | None = None  # set for each build by the glue

@@ -1,0 +1,316 @@
+"""The build benchmark: ``invoke bench`` (or ``python benchmarks/run.py``).
+
+For each size it writes a synthetic archive (``synth.py``) and builds it, each
+configuration in a fresh Python subprocess so that no state leaks between
+them and the peak memory is that process's own (``ru_maxrss`` from
+``os.wait4``):
+
+- ``a plain``: plain Pelican, no plugins, the ``simple`` theme, typogrify off;
+- ``b plain+typogrify``: the same with typogrify on;
+- ``c full``: our real build (``replikk.build.build`` with pelicanconf.py,
+  only PATH/OUTPUT_PATH overridden), the content cache off as in pelicanconf;
+- ``c cold+cache``: the same with Pelican's content cache on, from empty;
+- ``c warm``: again with nothing changed (the cache from the run before);
+- ``c edit``: again after one article's body was edited.
+
+It prints one table per size and can write all results as JSON. Profiles
+(``--profile DIR``) are written per configuration with cProfile; profiled
+runs are slower, so their times are not the table's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PLAIN = HERE / "plain_pelicanconf.py"
+FULL = ROOT / "pelicanconf.py"
+
+
+@dataclass
+class Run:
+    size: int
+    config: str
+    seconds: float
+    cpu_seconds: float
+    debate_seconds: float | None
+    peak_mb: float
+    output_mb: float
+    files: int
+    ok: bool
+
+    @property
+    def ms_per_article(self) -> float:
+        return 1000 * self.seconds / self.size
+
+
+def _worker(config: str, content: str, output: str, cache: str) -> None:
+    """Build once in this process (the parent times it and reads its rusage).
+
+    Imports are made here, not at the top: the parent process never imports
+    Pelican, and each configuration pays for its own imports.
+    """
+    sys.path.insert(0, str(ROOT / "plugins"))
+    override = {"PATH": content, "OUTPUT_PATH": output}
+    if config.startswith("plain"):
+        from pelican import Pelican  # noqa: PLC0415
+        from pelican.settings import read_settings  # noqa: PLC0415
+
+        override["TYPOGRIFY"] = config == "plain+typogrify"
+        Pelican(read_settings(str(PLAIN), override=override)).run()
+        return
+    from replikk.build import build  # noqa: PLC0415
+    from replikk.debate import glue  # noqa: PLC0415
+
+    # The debate plugin's own work (graph, validation, context), timed apart.
+    spent = [0.0]
+    linking = glue.build
+
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return linking(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - start
+
+    glue.build = timed
+
+    cached = config != "full"
+    override |= {
+        "CACHE_CONTENT": cached,
+        "LOAD_CONTENT_CACHE": cached,
+        "CACHE_PATH": cache,
+    }
+    try:
+        build(FULL, override)
+    finally:
+        Path(output).with_suffix(".debate").write_text(str(spent[0]))
+
+
+def _profiled(args: list[str], target: Path) -> None:
+    """Profile in CPU time, not wall time: the machine is shared, and time
+    spent waiting for a core is not the build's."""
+    profiler = cProfile.Profile(time.process_time)
+    profiler.runcall(_worker, *args)
+    profiler.dump_stats(target)
+
+
+def _measure(
+    config: str, size: int, folders: tuple[Path, Path, Path], profile: Path | None
+) -> Run:
+    content, output, cache = folders
+    command = [sys.executable, __file__, "--worker", config]
+    command += [str(content), str(output), str(cache)]
+    if profile is not None:
+        profile.mkdir(parents=True, exist_ok=True)
+        command.append(str(profile / f"{size}-{config}.prof"))
+    log = output.parent / f"{size}-{config}.log"
+    with log.open("w") as sink:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=sink)
+        # wait4, not wait: the rusage of this one child, not of all children
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        errors = log.read_text(encoding="utf-8", errors="replace")
+        print(f"{config} failed:\n{errors[-3000:]}", file=sys.stderr)
+    sizes = [p.stat().st_size for p in output.rglob("*") if p.is_file()]
+    debate = output.with_suffix(".debate")
+    debate_seconds = float(debate.read_text()) if debate.exists() else None
+    debate.unlink(missing_ok=True)
+    return Run(
+        size=size,
+        config=config,
+        seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        debate_seconds=debate_seconds,
+        peak_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        output_mb=sum(sizes) / 1e6,
+        files=len(sizes),
+        ok=process.returncode == 0,
+    )
+
+
+def _edit_one(content: Path) -> Path:
+    """Change one article's text the way an editor would, deterministically."""
+    articles = sorted((content / "artikler").rglob("*.md"))
+    victim = articles[len(articles) // 2]
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(
+        text.replace("\n\n", "\n\nEn rettelse fra redaksjonen.\n\n", 1),
+        encoding="utf-8",
+    )
+    return victim
+
+
+def bench_size(
+    size: int, work: Path, profile: Path | None = None, only: set[str] | None = None
+) -> list[Run]:
+    sys.path.insert(0, str(HERE))
+    from synth import generate  # noqa: PLC0415 -- benchmarks/ is not a package
+
+    content = work / f"content-{size}"
+    start = time.perf_counter()
+    summary = generate(content, size)
+    print(
+        f"\n{size} articles ({summary.replies} replies, {summary.two_targets} to"
+        f" two articles, {summary.authors} authors), written in"
+        f" {time.perf_counter() - start:.1f} s",
+        flush=True,
+    )
+    runs: list[Run] = []
+    cache = work / f"cache-{size}"
+    plan = [
+        ("plain", "out-plain"),
+        ("plain+typogrify", "out-plain"),
+        ("full", "out-full"),
+        ("cold+cache", "out-full"),
+        ("warm", "out-full"),
+        ("edit", "out-full"),
+    ]
+    for config, output in plan:
+        if only and config not in only:
+            continue
+        if config == "edit":
+            _edit_one(content)
+        run = _measure(config, size, (content, work / output, cache), profile)
+        runs.append(run)
+        print(
+            f"  {config:<16} {run.seconds:7.1f} s wall {run.cpu_seconds:7.1f} s CPU",
+            flush=True,
+        )
+    shutil.rmtree(content, ignore_errors=True)
+    return runs
+
+
+LABELS = {
+    "plain": "(a) plain Pelican",
+    "plain+typogrify": "(b) plain + typogrify",
+    "full": "(c) full build, cold",
+    "cold+cache": "(c) cold, writing cache",
+    "warm": "(c) warm, nothing changed",
+    "edit": "(c) warm, one article edited",
+}
+
+
+def table(runs: list[Run]) -> str:
+    """A Markdown table, one row per configuration, ratios to (a)."""
+    base = {r.size: r for r in runs if r.config == "plain"}
+    lines = [
+        "| N | configuration | wall s | ms/article | × (a) | CPU s | CPU × (a)"
+        " | debate % | peak MB | output MB | KB/article | files |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in runs:
+        a = base.get(r.size)
+        ratio = r.seconds / a.seconds if a else float("nan")
+        cpu_ratio = r.cpu_seconds / a.cpu_seconds if a else float("nan")
+        debate = (
+            f"{100 * r.debate_seconds / r.cpu_seconds:.1f}"
+            if r.debate_seconds is not None
+            else "–"
+        )
+        lines.append(
+            f"| {r.size:,} | {LABELS[r.config]}{'' if r.ok else ' FAILED'}"
+            f" | {r.seconds:.1f} | {r.ms_per_article:.2f} | {ratio:.2f}"
+            f" | {r.cpu_seconds:.1f} | {cpu_ratio:.2f} | {debate}"
+            f" | {r.peak_mb:.0f} | {r.output_mb:.0f}"
+            f" | {1000 * r.output_mb / r.size:.0f} | {r.files:,} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> dict:
+    load = os.getloadavg()
+    info = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_before": [round(x, 2) for x in load],
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        mem = Path("/proc/meminfo").read_text().splitlines()[0]
+        info["memory"] = mem.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return info
+
+
+def run(
+    sizes: list[int],
+    json_path: Path | None,
+    profile: Path | None,
+    only: set[str] | None = None,
+) -> list[Run]:
+    info = machine()
+    print("machine:", ", ".join(f"{k} {v}" for k, v in info.items()))
+    work = Path(tempfile.mkdtemp(prefix="replikk-bench-"))
+    runs: list[Run] = []
+    try:
+        for size in sizes:  # one at a time: the machine has two cores
+            runs += bench_size(size, work, profile, only)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    info["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    print()
+    print(table(runs))
+    if json_path:
+        json_path.write_text(
+            json.dumps(
+                {
+                    "machine": info,
+                    "runs": [
+                        asdict(r) | {"ms_per_article": r.ms_per_article} for r in runs
+                    ],
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+        print(f"\nresults written to {json_path}")
+    return runs
+
+
+def parse_sizes(values: list[str]) -> list[int]:
+    sizes = [int(v) for value in values for v in value.split(",") if v.strip()]
+    return sizes or [1000]
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        if len(sys.argv) > 6:
+            _profiled(sys.argv[2:6], Path(sys.argv[6]))
+        else:
+            _worker(*sys.argv[2:6])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", action="append", default=[])
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--profile", type=Path, help="write cProfile files here")
+    parser.add_argument(
+        "--only", help=f"comma list of configurations to run: {','.join(LABELS)}"
+    )
+    args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else None
+    run(parse_sizes(args.articles), args.json, args.profile, only)
+
+
+if __name__ == "__main__":
+    main()
