@@ -62,6 +62,7 @@ PAGINATED_TEMPLATES = {
     "category": None,
     "author": None,
     "debates": None,
+    "period_archives": None,
 }
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

@@ -39,6 +39,7 @@ def problems_of(context: dict) -> Problems:
 def prepare(pelican) -> None:
     i18n.install(pelican.settings)
     diagram_glue.install(pelican.settings)
+    debate_glue.install(pelican.settings)
 
 
 def use_our_reader(readers) -> None:
@@ -115,7 +116,8 @@ def register() -> None:
     signals.readers_init.connect(use_our_reader)
     signals.generator_init.connect(share_problems)
     signals.article_generator_finalized.connect(link_debates)
-    signals.all_generators_finalized.connect(stop_on_errors)
     signals.get_generators.connect(add_generators)
     for part in PARTS:
         part.register()
+    # Last, so the parts' own checks on this signal are in before it decides.
+    signals.all_generators_finalized.connect(stop_on_errors)

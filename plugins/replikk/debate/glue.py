@@ -127,6 +127,36 @@ def _expose(article, node: Node | None) -> None:
     article.replies = [c.payload for c in node.children] if node else []
 
 
+def by_debate(articles) -> dict[str, list]:
+    """The ``by_debate`` filter: ``groups`` [(debate, its articles oldest first)],
+    most recently active debate first, and ``alone`` (articles in no debate).
+
+    One pass over the articles, so an author page costs what it lists, not
+    what the whole archive holds.
+    """
+    groups: dict[int, tuple[Debate, list]] = {}
+    alone = []
+    for article in articles:
+        debate = getattr(article, "debate", None)
+        if debate is None:
+            alone.append(article)
+        else:
+            groups.setdefault(id(debate), (debate, []))[1].append(article)
+    ordered = sorted(groups.values(), key=lambda g: (g[0].last_date, g[0].slug))
+    ordered.reverse()
+    for _, items in ordered:
+        items.sort(key=lambda a: (a.date, a.slug))
+    return {"groups": ordered, "alone": alone}
+
+
+def install(settings: dict) -> None:
+    """Add the ``by_debate`` filter to Pelican's template environment."""
+    settings["JINJA_FILTERS"] = {
+        **settings.get("JINJA_FILTERS", {}),
+        "by_debate": by_debate,
+    }
+
+
 class DebatesGenerator(Generator):
     """Writes a page for each debate and the index of all debates."""
 

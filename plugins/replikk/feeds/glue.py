@@ -285,7 +285,9 @@ def _entry_ids(gen, domain: str, translations: set[int], context: dict) -> dict:
                 value=ident,
             )
         other = owner.setdefault(ident, article)
-        if other is not article:
+        shared_doi = not pinned and ident.startswith("https://doi.org/")
+        if other is not article and not shared_doi:
+            # (Two articles with one DOI are already the debate graph's error.)
             problems.error(
                 article.source_path,
                 f"its feed id {ident!r} is already the id of"

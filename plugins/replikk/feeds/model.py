@@ -15,6 +15,7 @@ content, so two builds of the same archive write the same bytes.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -92,23 +93,41 @@ def absolute_html(html: str, base: str) -> str:
     """The HTML with every link, image and source resolved against ``base``.
 
     A feed is read away from the site, so a relative URL there points nowhere.
+    Only attribute values inside tags are rewritten, so text (a code sample
+    showing ``href="x"``) is left as written. A tokenizer rather than a full
+    parse: this runs for every entry of every feed.
     """
     if not html:
         return ""
-    soup = BeautifulSoup(html, "html.parser")
-    for tag, attributes in _URL_ATTRIBUTES.items():
-        for element in soup.find_all(tag):
-            for name in attributes:
-                value = element.get(name)
-                if not value:
-                    continue
-                if name == "srcset":
-                    element[name] = ", ".join(
-                        _absolute_candidate(c, base) for c in value.split(",")
-                    )
-                else:
-                    element[name] = _absolute(value, base)
-    return str(soup)
+    pieces = _TAG.split(html)
+    for i in range(1, len(pieces), 2):
+        tag = pieces[i]
+        name = _TAG_NAME.match(tag)
+        attributes = _URL_ATTRIBUTES.get(name.group(1).lower()) if name else None
+        if attributes:
+            pieces[i] = _ATTRIBUTE.sub(
+                lambda m, wanted=attributes: _rewrite(m, wanted, base), tag
+            )
+    return "".join(pieces)
+
+
+_TAG = re.compile(r"(<[a-zA-Z][^>]*>)")
+_TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
+_ATTRIBUTE = re.compile(r"(\s)([a-zA-Z-]+)(\s*=\s*)(\"[^\"]*\"|'[^']*')")
+
+
+def _rewrite(match: re.Match, wanted: tuple[str, ...], base: str) -> str:
+    space, name, equals, quoted = match.groups()
+    if name.lower() not in wanted:
+        return match.group(0)
+    value = htmllib.unescape(quoted[1:-1])
+    if not value.strip():
+        return match.group(0)
+    if name.lower() == "srcset":
+        value = ", ".join(_absolute_candidate(c, base) for c in value.split(","))
+    else:
+        value = _absolute(value, base)
+    return f'{space}{name}{equals}"{htmllib.escape(value, quote=True)}"'
 
 
 def _absolute(url: str, base: str) -> str:
