@@ -96,3 +96,14 @@ def test_header_search_is_a_link_without_javascript(browser, sample_url):
     tab.goto(f"{sample_url}/2024/smertebehandling-av-ryggpasienter/")
     assert tab.get_attribute("header .site-search a", "href").endswith("sok/")
     context.close()
+
+
+def test_an_article_is_found_by_its_own_words_not_by_its_replies(page, sample_url):
+    # "vikarbyråer" stands in "Flere hender er ikke nok" only; the article it
+    # answers lists that reply (title and standfirst) but must not match it.
+    results = search(page, sample_url, "vikarbyråer")
+    assert [r["title"] for r in results] == ["Flere hender er ikke nok"]
+    # The English reply shows its author's biography; words from a biography
+    # are not the article's words.
+    results = search(page, sample_url, "førsteamanuensis")
+    assert all("Norwegian general practice" not in r["title"] for r in results)
