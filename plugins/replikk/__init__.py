@@ -18,22 +18,11 @@ from .authors import attach_profiles, read_profiles
 from .citations import glue as citations_glue
 from .debate import diagram_glue
 from .debate import glue as debate_glue
-from .problems import ContentError, Problems
+from .problems import RUNNER_REPORTS, ContentError, problems_of
 from .reader import ReplikkMarkdownReader
 from .typography import glue as typography_glue
 
 logger = logging.getLogger(__name__)
-PROBLEMS = "REPLIKK_PROBLEMS"
-
-
-def problems_of(context: dict) -> Problems:
-    """This build's problems: the runner's collector (replikk.build) if it gave
-    one, else a new one in this run's context, which Pelican makes anew for
-    every run, so a rebuild in the same process starts with none."""
-    problems = context.get(PROBLEMS)
-    if problems is None:
-        problems = context[PROBLEMS] = Problems()
-    return problems
 
 
 def prepare(pelican) -> None:
@@ -96,7 +85,7 @@ def stop_on_errors(generators) -> None:
     problems = problems_of(context)
     problems.locate()
     base = Path(context["PATH"]).parent
-    if not context.get("REPLIKK_RUNNER_REPORTS"):  # plain `pelican` runs
+    if not context.get(RUNNER_REPORTS):  # plain `pelican` runs
         for problem in problems.warnings:
             logger.warning(problem.format(base))
     if problems.errors:

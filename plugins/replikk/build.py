@@ -24,11 +24,8 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
-from .problems import ContentError, Problem, Problems
+from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
 from .search import index_site
-
-PROBLEMS = "REPLIKK_PROBLEMS"
-REPORTS = "REPLIKK_RUNNER_REPORTS"
 
 
 @dataclass
@@ -77,6 +74,13 @@ def _merge_logged(problems: Problems, handler: _ErrorLog, content: str) -> None:
         problems.add(Problem(source or "(pelican)", record.getMessage()))
 
 
+def _collector(settings: dict) -> Problems:
+    """Hand the plugin this build's collector; we print it, so it need not log."""
+    problems = settings[PROBLEMS] = Problems()
+    settings[RUNNER_REPORTS] = True
+    return problems
+
+
 def settings_for(
     settings_file: str | os.PathLike, override: Mapping[str, object] | None = None
 ) -> dict:
@@ -96,8 +100,7 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
     settings["OUTPUT_PATH"] = str(staging)
     base = Path(settings_file).resolve().parent
-    problems = settings[PROBLEMS] = Problems()
-    settings[REPORTS] = True  # we print the problems; the plugin need not log them
+    problems = _collector(settings)
     try:
         # The plugin's ContentError carries these same problems; they are
         # reported below together with Pelican's own errors.
@@ -122,8 +125,7 @@ def check(
     settings = settings_for(settings_file, override)
     settings["CACHE_CONTENT"] = False
     settings["LOAD_CONTENT_CACHE"] = False
-    problems = settings[PROBLEMS] = Problems()
-    settings[REPORTS] = True  # we print the problems; the plugin need not log them
+    problems = _collector(settings)
     with _pelican_errors() as logged:
         context = _read_everything(Pelican(settings))
     _merge_logged(problems, logged, settings["PATH"])

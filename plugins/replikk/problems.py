@@ -126,6 +126,24 @@ class Problems:
         )
 
 
+# Where a build keeps its collector: in the settings the runner (build.py)
+# hands to Pelican, and so in every generator's context, which Pelican copies
+# from the settings for each run.
+PROBLEMS = "REPLIKK_PROBLEMS"
+# Set by the runner, which prints the problems itself.
+RUNNER_REPORTS = "REPLIKK_RUNNER_REPORTS"
+
+
+def problems_of(context: dict) -> Problems:
+    """This build's problems: the runner's collector if it gave one, else a
+    new one in this run's context, which Pelican makes anew for every run, so a
+    rebuild in the same process starts with none."""
+    problems = context.get(PROBLEMS)
+    if problems is None:
+        problems = context[PROBLEMS] = Problems()
+    return problems
+
+
 class ContentError(Exception):
     """The content has errors: the build stops before anything is written."""
 

@@ -29,7 +29,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, Generator
 
 from ..debate.targets import strip_doi_prefix
-from ..problems import Problems, line_of
+from ..problems import line_of, problems_of
 from . import cite, crossref, jsonld, sitemap
 from .references import Labels, Reference, link_references, url_key
 from .settings import absolute_siteurl, check, resolve
@@ -152,7 +152,7 @@ def link_all_references(generator: ArticlesGenerator) -> None:
         )
     )
     cited_by: dict[str, dict[str, object]] = {}
-    problems = generator.context.setdefault("REPLIKK_PROBLEMS", Problems())
+    problems = problems_of(generator.context)
     for article in everything:
         if not getattr(article, "_replikk_references_linked", False):
             _link_one(
@@ -425,9 +425,9 @@ def finalize(generators) -> None:
     values = resolve(articles.settings)
     errors = check(values)
     if errors:
-        # The build's collector (see replikk.problems_of): the runner reports
+        # The build's collector (replikk.problems.problems_of): the runner reports
         # these with every other problem and refuses to write the site.
-        problems = articles.context.setdefault("REPLIKK_PROBLEMS", Problems())
+        problems = problems_of(articles.context)
         for error in errors:
             problems.error(
                 "(settings)", error.reason, field=error.name, value=repr(error.value)

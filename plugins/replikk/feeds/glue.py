@@ -21,7 +21,7 @@ from pelican.utils import truncate_html_words
 
 from ..debate.targets import TargetSyntaxError, normalise_doi
 from ..i18n import load_strings
-from ..problems import Problems
+from ..problems import problems_of
 from . import model
 from .model import Feed, Item, Person
 from .threading import InReplyTo, Replies
@@ -51,7 +51,6 @@ DEFAULTS: dict[str, object] = {
 }
 
 CONTEXT = "FEEDS"  # the Plan: templates use FEEDS.archive and FEEDS.lang
-PROBLEMS = "REPLIKK_PROBLEMS"  # the build's collector (replikk.problems_of)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
 
@@ -267,9 +266,7 @@ def entry_id(article, domain: str, translation: bool) -> str:
 
 def _entry_ids(gen, domain: str, translations: set[int], context: dict) -> dict:
     """Every published article's id; a malformed or shared id is an error."""
-    problems = context.get(PROBLEMS)
-    if problems is None:  # Pelican run without the replikk core's collector
-        problems = context[PROBLEMS] = Problems()
+    problems = problems_of(context)
     ids: dict[int, str] = {}
     owner: dict[str, object] = {}
     for article in _all_articles(gen):
