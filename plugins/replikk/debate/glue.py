@@ -97,9 +97,8 @@ def build(generator, problems: Problems) -> Graph:
         debate.save_as = setting(settings, "DEBATE_SAVE_AS").format(slug=debate.slug)
 
     for article in chain(generator.articles, generator.translations):
-        original = _original(article, graph)
-        node = graph.nodes.get(original.slug) if original else None
-        _expose(article, node)
+        # A translation shares its original's slug, and so its node.
+        _expose(article, graph.nodes.get(article.slug))
     for article in chain(
         generator.drafts,
         generator.drafts_translations,
@@ -112,11 +111,6 @@ def build(generator, problems: Problems) -> Graph:
     generator.context["DEBATES_URL"] = setting(settings, "DEBATES_URL")
     generator.context["debate_graph"] = graph
     return graph
-
-
-def _original(article, graph: Graph):
-    node = graph.nodes.get(article.slug)
-    return node.payload if node else None
 
 
 def _expose(article, node: Node | None) -> None:
