@@ -93,6 +93,21 @@ def todate(value: object) -> date | None:
         return None
 
 
+def strings_of(settings: dict) -> dict[str, dict[str, str]]:
+    """The interface strings :func:`install` put in the settings (read from the
+    theme only if it has not run)."""
+    strings = settings.get("JINJA_GLOBALS", {}).get("STRINGS")
+    return strings if strings is not None else load_strings(settings["THEME"])
+
+
+def add_filters(settings: dict, **filters) -> None:
+    """Add Jinja filters to the ones Pelican's template environment gets.
+
+    A new dict, not an update: the default one is shared by every build.
+    """
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
+
+
 def install(settings: dict) -> None:
     """Put the strings and filters where Pelican's template environment finds them."""
     strings = load_strings(settings["THEME"])
@@ -100,9 +115,9 @@ def install(settings: dict) -> None:
         **settings.get("JINJA_GLOBALS", {}),
         "STRINGS": strings,
     }
-    settings["JINJA_FILTERS"] = {
-        **settings.get("JINJA_FILTERS", {}),
-        "localdate": make_localdate(strings, settings.get("DEFAULT_LANG", "nb")),
-        "isodate": isodate,
-        "todate": todate,
-    }
+    add_filters(
+        settings,
+        localdate=make_localdate(strings, settings.get("DEFAULT_LANG", "nb")),
+        isodate=isodate,
+        todate=todate,
+    )

@@ -29,6 +29,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, Generator
 
 from ..debate.targets import strip_doi_prefix
+from ..i18n import strings_of
 from ..problems import line_of, problems_of
 from . import cite, crossref, jsonld, sitemap
 from .references import Labels, Reference, link_references, url_key
@@ -137,7 +138,7 @@ def link_all_references(generator: ArticlesGenerator) -> None:
     settings = generator.settings
     siteurl = absolute_siteurl(settings)
     headings = settings.get("DEBATE_REFERENCE_HEADINGS", ["Referanser", "References"])
-    strings = settings.get("JINJA_GLOBALS", {}).get("STRINGS", {})
+    strings = strings_of(settings)
     default_lang = settings.get("DEFAULT_LANG", "nb")
     published = list(chain(generator.articles, generator.translations))
     archive = _Archive(published, siteurl)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..i18n import LocalDate, load_strings
+from ..i18n import LocalDate, add_filters, strings_of
 from .diagram import Words, render_svg
 from .graph import Debate
 
@@ -48,8 +48,6 @@ class DebateDiagram:
 
 def install(settings: dict) -> None:
     """Add the ``debate_diagram`` filter to Pelican's template environment."""
-    strings = load_strings(settings["THEME"])
-    settings["JINJA_FILTERS"] = {
-        **settings.get("JINJA_FILTERS", {}),
-        "debate_diagram": DebateDiagram(strings, settings.get("DEFAULT_LANG", "nb")),
-    }
+    strings = strings_of(settings)
+    default_lang = settings.get("DEFAULT_LANG", "nb")
+    add_filters(settings, debate_diagram=DebateDiagram(strings, default_lang))

@@ -12,6 +12,7 @@ from itertools import chain
 from pelican.generators import Generator
 
 from ..citations.references import cited_titles
+from ..i18n import add_filters
 from ..problems import Problems
 from .graph import Debate, Entry, Graph, Node, Withheld, build_graph
 from .targets import split_targets, strip_doi_prefix
@@ -145,10 +146,7 @@ def by_debate(articles) -> dict[str, list]:
 
 def install(settings: dict) -> None:
     """Add the ``by_debate`` filter to Pelican's template environment."""
-    settings["JINJA_FILTERS"] = {
-        **settings.get("JINJA_FILTERS", {}),
-        "by_debate": by_debate,
-    }
+    add_filters(settings, by_debate=by_debate)
 
 
 class DebatesGenerator(Generator):

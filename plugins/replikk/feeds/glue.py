@@ -20,7 +20,7 @@ from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import truncate_html_words
 
 from ..debate.targets import TargetSyntaxError, normalise_doi
-from ..i18n import load_strings
+from ..i18n import strings_of
 from ..problems import problems_of
 from . import model
 from .model import Feed, Item, Person
@@ -407,7 +407,7 @@ class FeedsGenerator(Generator):
             return
         settings = self.settings
         items = _Items(settings, result)
-        strings = _strings(settings)
+        strings = strings_of(settings)
         limit = setting(settings, "FEED_MAX_ITEMS")
         full = set(setting(settings, "FEED_FULL_CONTENT"))
         since = datetime.fromisoformat(str(setting(settings, "FEED_ID_SINCE")))
@@ -442,13 +442,6 @@ class FeedsGenerator(Generator):
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-
-
-def _strings(settings: dict) -> dict[str, dict[str, str]]:
-    strings = settings.get("JINJA_GLOBALS", {}).get("STRINGS")
-    if strings is None:
-        strings = load_strings(settings["THEME"])
-    return strings
 
 
 def _titles(planned: Planned, table: dict, settings: dict) -> tuple[str, str]:
