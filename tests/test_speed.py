@@ -15,18 +15,11 @@ from benchmarks.synth import generate
 from replikk import speed
 from replikk.build import build, check
 
-from .conftest import ROOT, SETTINGS, output_differences
+from .conftest import ROOT, SETTINGS, _overrides, output_differences
 
 
 def _build(content: Path, output: Path, **extra) -> Path:
-    override = {
-        "PATH": str(content),
-        "OUTPUT_PATH": str(output),
-        "CACHE_CONTENT": False,
-        "LOAD_CONTENT_CACHE": False,
-        **extra,
-    }
-    build(SETTINGS, override)
+    build(SETTINGS, _overrides(content, output, extra))
     return output
 
 
