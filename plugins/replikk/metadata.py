@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 
-from .problems import Problem, Severity
+from .problems import Problem, Severity, did_you_mean
 
 
 class Kind(StrEnum):
@@ -196,7 +196,7 @@ def check_metadata(
             hint=(
                 f"did you mean {LANGUAGE_ALIASES[str(lang).lower()]!r}?"
                 if str(lang).lower() in LANGUAGE_ALIASES
-                else _close(str(lang), LANGUAGES)
+                else did_you_mean(str(lang).lower(), LANGUAGES, cutoff=0.5)
             ),
         )
     status = metadata.get("status")
@@ -205,7 +205,7 @@ def check_metadata(
             "status",
             f"unknown status {status!r}; use one of {', '.join(STATUSES)}",
             status,
-            hint=_close(str(status), STATUSES),
+            hint=did_you_mean(str(status).lower(), STATUSES, cutoff=0.5),
         )
     if kind is Kind.ARTICLE:
         problems += _check_manuscript_dates(source, metadata)
@@ -301,8 +301,3 @@ def _check_corrections(source: str, metadata: Mapping[str, object]) -> list[Prob
             )
         )
     return problems
-
-
-def _close(value: str, choices: tuple[str, ...]) -> str | None:
-    match = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.5)
-    return f"did you mean {match[0]!r}?" if match else None

@@ -188,7 +188,9 @@ def line_of(path: str | Path, needle: str) -> int | None:
     return None
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+def did_you_mean(
+    word: str, candidates: Iterable[str], cutoff: float = 0.6
+) -> str | None:
     """The candidate closest to ``word``, phrased as a hint, or None."""
-    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
     return f"did you mean {match[0]!r}?" if match else None
