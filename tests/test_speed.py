@@ -54,7 +54,12 @@ def test_synthetic_archive_is_identical_with_and_without_speedups(
     # Pelican's own code paths: no patches, a new Markdown for every file.
     speed.unpatch()
     monkeypatch.setattr(speed, "register", lambda: None)
-    reference = _build(archive, tmp_path / "reference", REPLIKK_REUSE_MARKDOWN=False)
+    reference = _build(
+        archive,
+        tmp_path / "reference",
+        REPLIKK_REUSE_MARKDOWN=False,
+        REPLIKK_PROCESSES=1,
+    )
     assert not speed.patched()
     monkeypatch.undo()  # the next build's register() patches again
     assert output_differences(reference, fast) == []

@@ -24,6 +24,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
+from .parallel import abandon
 from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
 from .search import index_site
 
@@ -112,6 +113,7 @@ def build(
             raise ContentError(problems, base)
         index_site(staging, settings)  # last: it reads the finished pages
     except BaseException:
+        abandon(settings)  # a child still writing into staging is stopped first
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, final)

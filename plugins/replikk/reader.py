@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .metadata import Kind, check_metadata, field_name
 from .problems import Problem, Problems, Severity
 from .speed import ReusingMarkdownReader
-from .typography.glue import typeset_document
+from .typography.glue import typeset_body, typeset_fields
+
+if TYPE_CHECKING:
+    from .parallel import ReadAhead
 
 
 class RefusedFile(Exception):
@@ -25,6 +29,7 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
     """Pelican's Markdown reader, plus field-level checks with clear messages."""
 
     problems: Problems | None = None  # set for each build by the glue
+    ahead: ReadAhead | None = None  # files read by workers (replikk.parallel)
 
     def _problems(self) -> Problems:
         if self.problems is None:
@@ -75,10 +80,28 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
             )
             raise RefusedFile(self._source_path) from exc
 
+    def read_ahead(self, source_path) -> tuple[str, dict]:
+        """What a worker process does for :meth:`read` (``replikk.parallel``):
+        the file's body as typeset HTML, and its raw metadata (picklable).
+
+        The metadata is processed here only to learn the file's language; the
+        reader that takes the result processes it again and checks it.
+        """
+        content, meta = self.convert(source_path)
+        metadata = {} if meta is None else self._parse_metadata(meta)
+        return typeset_body(content, metadata, self.settings), meta
+
     def read(self, source_path):
         problems = self._problems()
+        ahead = self.ahead.take(source_path) if self.ahead else None
         try:
-            content, metadata = super().read(source_path)
+            if ahead is None:
+                content, metadata = super().read(source_path)
+            else:
+                content, meta = ahead
+                self._source_path = source_path
+                self._md = self.markdown()  # formatted fields need it
+                metadata = {} if meta is None else self._parse_metadata(meta)
         except UnicodeDecodeError as exc:
             problems.add(
                 Problem(
@@ -100,7 +123,9 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
             raise RefusedFile(source_path)
         # Here, not in Pelican's TYPOGRIFY: what read() returns is what the
         # content cache keeps, so typography is done once per unchanged file.
-        return typeset_document(content, metadata, self.settings)
+        if ahead is None:
+            content = typeset_body(content, metadata, self.settings)
+        return content, typeset_fields(metadata, self.settings)
 
 
 def _reason(exc: Exception, value: object) -> str:

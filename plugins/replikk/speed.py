@@ -267,16 +267,19 @@ class ReusingMarkdownReader(MarkdownReader):
                 md.preprocessors.register(self._meta, "meta", self._meta_priority)
         return md
 
-    def read(self, source_path):
-        """Pelican's ``MarkdownReader.read``, with :meth:`markdown`."""
+    def convert(self, source_path) -> tuple[str, dict | None]:
+        """The file's body as HTML and its raw metadata (lists of strings)."""
         self._source_path = source_path
         self._md = self.markdown()
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
-        if hasattr(self._md, "Meta"):
-            metadata = self._parse_metadata(self._md.Meta)
-        else:
-            metadata = {}
+        # Taken before _parse_metadata: rendering a formatted field resets it.
+        return content, getattr(self._md, "Meta", None)
+
+    def read(self, source_path):
+        """Pelican's ``MarkdownReader.read``, with :meth:`markdown`."""
+        content, meta = self.convert(source_path)
+        metadata = {} if meta is None else self._parse_metadata(meta)
         return content, metadata
 
 

@@ -16,18 +16,30 @@ from . import Options, typeset
 
 def typeset_document(content: str, metadata: dict, settings: dict) -> tuple[str, dict]:
     """A file's body and its text fields (TYPOGRAPHY_FIELDS) set in its language."""
+    return typeset_body(content, metadata, settings), typeset_fields(metadata, settings)
+
+
+def typeset_body(content: str, metadata: dict, settings: dict) -> str:
+    """A file's body (HTML) set in the language its metadata gives."""
+    options = Options.from_settings(settings)
+    if not options.enabled or not content:
+        return content
+    lang = str(metadata.get("lang") or settings.get("DEFAULT_LANG", "nb"))
+    return typeset(content, lang, caps=options.caps, ignore_tags=options.ignore_tags)
+
+
+def typeset_fields(metadata: dict, settings: dict) -> dict:
+    """A file's text fields (TYPOGRAPHY_FIELDS) set in its language, in place."""
     options = Options.from_settings(settings)
     if not options.enabled:
-        return content, metadata
+        return metadata
     lang = str(metadata.get("lang") or settings.get("DEFAULT_LANG", "nb"))
     common = {"caps": options.caps, "ignore_tags": options.ignore_tags}
-    if content:
-        content = typeset(content, lang, **common)
     for name in options.fields:
         value = metadata.get(name)
         if isinstance(value, str) and value:
             metadata[name] = typeset(value, lang, markup=False, **common)
-    return content, metadata
+    return metadata
 
 
 def check_settings(pelican) -> None:
