@@ -34,7 +34,10 @@ def _build(settings: Path, **override) -> bool:
         return False
     if result.problems.warnings:
         print(result.problems.report(ROOT), file=sys.stderr)
-    print(f"Site written to {result.output}")
+    if result.unchanged:
+        print(f"Nothing changed since the last build: {result.output} is up to date")
+    else:
+        print(f"Site written to {result.output}")
     return True
 
 

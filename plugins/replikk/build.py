@@ -24,6 +24,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
+from . import unchanged
 from .parallel import abandon
 from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
 from .search import index_site
@@ -36,6 +37,7 @@ class Result:
     problems: Problems
     output: Path | None = None
     context: dict | None = None  # check only: what templates would see
+    unchanged: bool = False  # nothing changed since the last build: skipped
 
 
 class _ErrorLog(logging.Handler):
@@ -97,6 +99,12 @@ def build(
     """
     settings = settings_for(settings_file, override)
     final = Path(settings["OUTPUT_PATH"])
+    digest = None
+    if unchanged.enabled(settings):
+        digest = unchanged.inputs_digest(settings_file, settings)
+        recorded = unchanged.up_to_date(settings, final, digest)
+        if recorded is not None:
+            return Result(recorded, final, unchanged=True)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
     settings["OUTPUT_PATH"] = str(staging)
@@ -117,6 +125,8 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, final)
+    if digest is not None:
+        unchanged.remember(settings, final, digest, problems)
     return Result(problems, final)
 
 

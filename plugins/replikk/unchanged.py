@@ -1,0 +1,144 @@
+"""Skip a build whose inputs have not changed since the last one, as make does.
+
+A build is a function of its inputs alone: the content folder, the theme, the
+settings, the code (the plugin, the settings files, the installed libraries).
+It reads no clock and draws no random number, so the same inputs give the
+same site byte for byte (``tests/test_trust.py`` checks it). When the content
+cache is on (``invoke livereload``, or a build with ``LOAD_CONTENT_CACHE``),
+the runner records a digest of all the inputs in the cache folder after each
+good build. A build whose digest matches the record, with that same site still
+in place, is finished at once: it reports the warnings recorded with it and
+writes nothing. An editor who saves a file without changing it, or runs
+``invoke build`` twice, waits for nothing.
+
+Any change to any input byte means a full build: the digest is of contents,
+not of modification times, and covers every file under the content, theme and
+plugin folders. A build without the cache (CI, ``invoke publish`` on a fresh
+machine) never skips.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict
+from datetime import date, datetime
+from importlib import metadata
+from pathlib import Path
+
+from .problems import PROBLEMS, RUNNER_REPORTS, Problem, Problems, Severity
+
+RECORD = "replikk-inputs.json"
+# Not inputs: where the site goes, and the build's own bookkeeping.
+_NOT_INPUTS = {"OUTPUT_PATH", "CACHE_PATH", PROBLEMS, RUNNER_REPORTS}
+
+
+def enabled(settings: dict) -> bool:
+    return bool(settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"))
+
+
+def _plain(value: object) -> object:
+    """A setting as JSON-able data; code is covered by the code's own digest."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=str)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(v) for v in value), key=repr)
+    if isinstance(value, date | datetime | Path):
+        return str(value)
+    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+def _add_tree(digest, root: Path, skip: set[Path]) -> None:
+    """Every file under ``root``: its path and its bytes, in a fixed order."""
+    if not root.exists():
+        digest.update(f"missing {root}\n".encode())
+        return
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d for d in dirs if d != "__pycache__" and (here / d).resolve() not in skip
+        )
+        for name in sorted(files):
+            path = here / name
+            digest.update(f"{path.relative_to(root)}\0".encode())
+            with path.open("rb") as stream:
+                digest.update(hashlib.file_digest(stream, "blake2b").digest())
+
+
+def inputs_digest(settings_file: str | os.PathLike, settings: dict) -> str:
+    """One digest of everything the site is built from."""
+    digest = hashlib.blake2b()
+    plain = {k: v for k, v in settings.items() if k not in _NOT_INPUTS}
+    digest.update(json.dumps(_plain(plain), sort_keys=True).encode())
+    digest.update(sys.version.encode())
+    for dist in sorted(
+        (d.metadata["Name"] or "", d.version) for d in metadata.distributions()
+    ):
+        digest.update(f"{dist}\n".encode())
+    skip = {
+        Path(settings[k]).resolve()
+        for k in ("OUTPUT_PATH", "CACHE_PATH")
+        if settings.get(k)
+    }
+    folders = [settings["PATH"], settings["THEME"]]
+    folders += settings.get("THEME_TEMPLATES_OVERRIDES", [])
+    folders += settings.get("PLUGIN_PATHS", [])
+    for folder in folders:
+        digest.update(f"tree {folder}\n".encode())
+        _add_tree(digest, Path(folder), skip)
+    # The settings files (publishconf.py imports pelicanconf.py): every *.py
+    # beside the one given.
+    for path in sorted(Path(settings_file).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _record_path(settings: dict) -> Path:
+    return Path(settings.get("CACHE_PATH") or "cache") / RECORD
+
+
+def _site_id(output: Path) -> list[int]:
+    """Which folder is in place: a new build swaps in a new one."""
+    stat = output.stat()
+    return [stat.st_ino, stat.st_mtime_ns]
+
+
+def _records(settings: dict) -> dict:
+    try:
+        return json.loads(_record_path(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def up_to_date(settings: dict, output: Path, digest: str) -> Problems | None:
+    """The recorded warnings if ``output`` was built from these very inputs."""
+    record = _records(settings).get(str(output.resolve()))
+    if not record or record.get("digest") != digest or not output.is_dir():
+        return None
+    if record.get("site") != _site_id(output):
+        return None
+    problems = Problems()
+    for item in record.get("warnings", []):
+        problems.add(Problem(**{**item, "severity": Severity(item["severity"])}))
+    return problems
+
+
+def remember(settings: dict, output: Path, digest: str, problems: Problems) -> None:
+    """Record a good build's inputs (and its warnings, to report them again)."""
+    records = _records(settings)
+    records[str(output.resolve())] = {
+        "digest": digest,
+        "site": _site_id(output),
+        "warnings": [asdict(p) for p in problems.warnings],
+    }
+    path = _record_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(records, indent=1), encoding="utf-8")
+    temporary.replace(path)
