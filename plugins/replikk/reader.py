@@ -9,6 +9,7 @@ cached. The build stops at the end of reading with every problem at once.
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,12 +38,18 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
         return self.problems
 
     def kind_of(self, source_path: str) -> Kind:
-        content = Path(self.settings["PATH"]).resolve()
-        try:
-            relative = Path(source_path).resolve().relative_to(content)
-        except ValueError:
+        """Article, page or author profile, by the folder the file is in.
+
+        Plain path arithmetic on absolute paths (Pelican gives the reader
+        absolute paths): resolving symlinks for every file cost more than the
+        check itself.
+        """
+        content = os.path.abspath(self.settings["PATH"])
+        relative = os.path.relpath(os.path.abspath(source_path), content)
+        parts = Path(relative).parts
+        if not parts or parts[0] == os.pardir:
             return Kind.ARTICLE
-        top = relative.parts[0] if len(relative.parts) > 1 else ""
+        top = parts[0] if len(parts) > 1 else ""
         if top == self.settings.get("REPLIKK_AUTHORS_PATH", "authors"):
             return Kind.AUTHOR
         if top in self.settings.get("PAGE_PATHS", ["pages"]):
