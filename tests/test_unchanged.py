@@ -4,6 +4,7 @@ changed input byte means a full build."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,16 @@ def test_a_failed_build_is_not_recorded(content, rebuild):
         rebuild(content.root)
     path.write_text(good)  # back to the recorded inputs: nothing to do
     assert rebuild(content.root).unchanged
+
+
+def test_the_replaced_site_is_removed_after_the_swap(content, tmp_path):
+    content.article("forste", "Første tekst.")
+    output = tmp_path / "output"
+    for _ in range(3):
+        build(SETTINGS, _overrides(content.root, output, {}))
+    assert (output / "index.html").exists()
+    # Removed by a process of its own, so the build need not wait for it.
+    deadline = time.monotonic() + 30
+    while list(tmp_path.glob(".output-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".output-*")) == []

@@ -15,7 +15,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -174,9 +177,35 @@ def _swap(staging: Path, final: Path) -> None:
     """Put the new site in place with two renames; remove the old one after."""
     old = None
     if final.exists():
-        old = final.with_name(f".{final.name}-old-{os.getpid()}")
+        old = final.with_name(f".{final.name}-old-{uuid.uuid4().hex[:12]}")
         final.rename(old)
     staging.rename(final)
     final.chmod(0o755)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    # The old site, and any an interrupted build left behind.
+    _remove_later(sorted(final.parent.glob(f".{final.name}-old-*")))
+
+
+def _remove_later(folders: list[Path]) -> None:
+    """Remove folders in a process of their own, so the build is done now.
+
+    The new site is already in place; deleting the thousands of files of the
+    old one can take longer than the build itself on some file systems.
+    """
+    if not folders:
+        return
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", _REMOVE, *map(str, folders)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # outlives this process, never its signals
+        )
+    except OSError:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+_REMOVE = (
+    "import shutil, sys\nfor f in sys.argv[1:]: shutil.rmtree(f, ignore_errors=True)"
+)
