@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .metadata import Kind, check_metadata, field_name
 from .problems import Problem, Problems, Severity
@@ -20,6 +20,15 @@ from .typography.glue import typeset_body, typeset_fields
 
 if TYPE_CHECKING:
     from .parallel import ReadAhead
+
+
+class Ahead(NamedTuple):
+    """A file read ahead by a worker (see ``ReplikkMarkdownReader.read_ahead``)."""
+
+    body: str  # typeset HTML
+    meta: dict | None  # raw metadata: lists of strings, as in the file
+    rendered: dict[str, str]  # formatted fields as HTML
+    fields: dict[str, tuple[str, str]]  # text fields: value, typeset value
 
 
 class RefusedFile(Exception):
@@ -56,21 +65,35 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
             return Kind.PAGE
         return Kind.ARTICLE
 
-    def _parse_metadata(self, meta):
+    def _parse_metadata(self, meta, rendered: dict[str, str] | None = None):
         """Metadata is text, never markup: ``Summary: <script>`` shows as written.
 
         Templates escape every metadata value they print (``| e``). Formatted
         fields (Summary) are the exception: Markdown turns them into HTML, so
         ``<`` and ``&`` in them are escaped here, before Markdown sees them.
+        ``rendered`` holds formatted fields a worker already turned into HTML.
         """
         formatted = {f.lower() for f in self.settings["FORMATTED_FIELDS"]}
+        done = {
+            n for n in meta if n.lower() in formatted and n.lower() in (rendered or {})
+        }
         escaped = {
             name: [html.escape(line, quote=False) for line in value]
             if name.lower() in formatted
             else value
             for name, value in meta.items()
+            if name not in done
         }
-        return super()._parse_metadata(escaped)
+        output = super()._parse_metadata(escaped)
+        if not done:
+            return output
+        for name in done:
+            output[name.lower()] = self.process_metadata(
+                name.lower(), rendered[name.lower()]
+            )
+        # In the file's order, as Pelican gives it.
+        order = dict.fromkeys(name.lower() for name in meta)
+        return {name: output[name] for name in order if name in output}
 
     def process_metadata(self, name, value):
         try:
@@ -87,16 +110,31 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
             )
             raise RefusedFile(self._source_path) from exc
 
-    def read_ahead(self, source_path) -> tuple[str, dict]:
+    def read_ahead(self, source_path) -> Ahead:
         """What a worker process does for :meth:`read` (``replikk.parallel``):
-        the file's body as typeset HTML, and its raw metadata (picklable).
+        everything that depends on this file alone, in picklable form.
 
-        The metadata is processed here only to learn the file's language; the
-        reader that takes the result processes it again and checks it.
+        The reader that takes the result processes the raw metadata again (its
+        values are objects tied to this build) and checks it, reusing the
+        HTML of formatted fields and the typeset text fields worked out here.
         """
         content, meta = self.convert(source_path)
         metadata = {} if meta is None else self._parse_metadata(meta)
-        return typeset_body(content, metadata, self.settings), meta
+        formatted = {f.lower() for f in self.settings["FORMATTED_FIELDS"]}
+        rendered = {
+            name: value
+            for name, value in metadata.items()
+            if name in formatted and isinstance(value, str)
+        }
+        plain = {k: v for k, v in metadata.items() if isinstance(v, str)}
+        typeset_fields(metadata, self.settings)
+        fields = {
+            name: (value, metadata[name])
+            for name, value in plain.items()
+            if metadata[name] is not value
+        }
+        body = typeset_body(content, metadata, self.settings)
+        return Ahead(body, meta, rendered, fields)
 
     def read(self, source_path):
         problems = self._problems()
@@ -105,10 +143,14 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
             if ahead is None:
                 content, metadata = super().read(source_path)
             else:
-                content, meta = ahead
+                content = ahead.body
                 self._source_path = source_path
-                self._md = self.markdown()  # formatted fields need it
-                metadata = {} if meta is None else self._parse_metadata(meta)
+                self._md = self.markdown()  # formatted fields may need it
+                metadata = (
+                    {}
+                    if ahead.meta is None
+                    else self._parse_metadata(ahead.meta, ahead.rendered)
+                )
         except UnicodeDecodeError as exc:
             problems.add(
                 Problem(
@@ -132,7 +174,8 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
         # content cache keeps, so typography is done once per unchanged file.
         if ahead is None:
             content = typeset_body(content, metadata, self.settings)
-        return content, typeset_fields(metadata, self.settings)
+            return content, typeset_fields(metadata, self.settings)
+        return content, typeset_fields(metadata, self.settings, ahead.fields)
 
 
 def _reason(exc: Exception, value: object) -> str:

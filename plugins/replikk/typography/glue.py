@@ -28,8 +28,14 @@ def typeset_body(content: str, metadata: dict, settings: dict) -> str:
     return typeset(content, lang, caps=options.caps, ignore_tags=options.ignore_tags)
 
 
-def typeset_fields(metadata: dict, settings: dict) -> dict:
-    """A file's text fields (TYPOGRAPHY_FIELDS) set in its language, in place."""
+def typeset_fields(
+    metadata: dict, settings: dict, known: dict[str, tuple[str, str]] | None = None
+) -> dict:
+    """A file's text fields (TYPOGRAPHY_FIELDS) set in its language, in place.
+
+    ``known`` maps a field to a value and its typeset form already worked out
+    (by a worker process reading ahead); it is used when the value matches.
+    """
     options = Options.from_settings(settings)
     if not options.enabled:
         return metadata
@@ -38,7 +44,11 @@ def typeset_fields(metadata: dict, settings: dict) -> dict:
     for name in options.fields:
         value = metadata.get(name)
         if isinstance(value, str) and value:
-            metadata[name] = typeset(value, lang, markup=False, **common)
+            done = (known or {}).get(name)
+            if done is not None and done[0] == value:
+                metadata[name] = done[1]
+            else:
+                metadata[name] = typeset(value, lang, markup=False, **common)
     return metadata
 
 
