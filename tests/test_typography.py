@@ -499,13 +499,13 @@ def test_unchanged_articles_are_not_typeset_again(
     first = content.article("forste", '"Sitat" - her.')
     content.article("andre", "Og -- her.")
     calls: list[str] = []
-    typeset_document = replikk_reader.typeset_document
+    typeset_body = replikk_reader.typeset_body
 
     def counted(text, metadata, settings):
         calls.append(str(metadata.get("title")))
-        return typeset_document(text, metadata, settings)
+        return typeset_body(text, metadata, settings)
 
-    monkeypatch.setattr(replikk_reader, "typeset_document", counted)
+    monkeypatch.setattr(replikk_reader, "typeset_body", counted)
     cache = {
         "CACHE_CONTENT": True,
         "LOAD_CONTENT_CACHE": True,
@@ -515,9 +515,11 @@ def test_unchanged_articles_are_not_typeset_again(
     read_once = len(calls)
     assert read_once >= 3  # two articles and the author profile
 
+    # A new file, so the build is not skipped as unchanged: only it is set.
+    content.article("tredje", "Tekst.", Date="2024-01-02 10:00")
     calls.clear()
     site = build_site(content.root, **cache)
-    assert calls == []
+    assert calls == ["Tredje"]
     assert (
         "«Sitat» –\u00a0her."
         in site.html("2024/forste/").select_one(".article-body").text
