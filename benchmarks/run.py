@@ -9,8 +9,13 @@ them and the peak memory is that process's own (``ru_maxrss`` from
 - ``b plain+typogrify``: the same with typogrify on;
 - ``c full``: our real build (``replikk.build.build`` with pelicanconf.py,
   only PATH/OUTPUT_PATH overridden), the content cache off as in pelicanconf;
-- ``c cold+cache``: the same with Pelican's content cache on, from empty;
-- ``c warm``: again with nothing changed (the cache from the run before);
+  it uses every core (``replikk.parallel``);
+- ``c 1-core``: the same in one process (``REPLIKK_PROCESSES = 1``);
+- ``c cold+cache``: the full build with Pelican's content cache on, from empty;
+- ``c warm``: again with nothing changed (the cache from the run before): the
+  build finds its inputs unchanged and skips (``replikk.unchanged``);
+- ``c warm-render``: the same with that skip turned off, so every page is
+  rendered again from the content cache;
 - ``c edit``: again after one article's body was edited.
 
 It prints one table per size and can write all results as JSON. Profiles
@@ -87,7 +92,11 @@ def _worker(config: str, content: str, output: str, cache: str) -> None:
 
     glue.build = timed
 
-    cached = config != "full"
+    cached = config not in ("full", "1-core")
+    if config == "1-core":
+        override["REPLIKK_PROCESSES"] = 1
+    if config == "warm-render":
+        override["REPLIKK_SKIP_UNCHANGED"] = False
     override |= {
         "CACHE_CONTENT": cached,
         "LOAD_CONTENT_CACHE": cached,
@@ -124,6 +133,13 @@ def _measure(
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
+    # The build removes the site it replaced in a process of its own, after it
+    # is done; let that finish so it does not slow the next measurement.
+    deadline = time.monotonic() + 600
+    while list(output.parent.glob(f".{output.name}-old-*")):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     if process.returncode:
         errors = log.read_text(encoding="utf-8", errors="replace")
         print(f"{config} failed:\n{errors[-3000:]}", file=sys.stderr)
@@ -177,8 +193,10 @@ def bench_size(
         ("plain", "out-plain"),
         ("plain+typogrify", "out-plain"),
         ("full", "out-full"),
+        ("1-core", "out-full"),
         ("cold+cache", "out-full"),
         ("warm", "out-full"),
+        ("warm-render", "out-full"),
         ("edit", "out-full"),
     ]
     for config, output in plan:
@@ -200,8 +218,10 @@ LABELS = {
     "plain": "(a) plain Pelican",
     "plain+typogrify": "(b) plain + typogrify",
     "full": "(c) full build, cold",
+    "1-core": "(c) full build, cold, one core",
     "cold+cache": "(c) cold, writing cache",
     "warm": "(c) warm, nothing changed",
+    "warm-render": "(c) warm, nothing changed, skip off",
     "edit": "(c) warm, one article edited",
 }
 

@@ -125,3 +125,9 @@ def test_the_replaced_site_is_removed_after_the_swap(content, tmp_path):
     while list(tmp_path.glob(".output-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert list(tmp_path.glob(".output-*")) == []
+
+
+def test_the_skip_can_be_turned_off(content, rebuild):
+    content.article("forste", "Første tekst.")
+    rebuild(content.root)
+    assert not rebuild(content.root, REPLIKK_SKIP_UNCHANGED=False).unchanged

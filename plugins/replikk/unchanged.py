@@ -36,7 +36,12 @@ _NOT_INPUTS = {"OUTPUT_PATH", "CACHE_PATH", PROBLEMS, RUNNER_REPORTS}
 
 
 def enabled(settings: dict) -> bool:
-    return bool(settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"))
+    """With the content cache on, unless ``REPLIKK_SKIP_UNCHANGED`` is False."""
+    return bool(
+        settings.get("REPLIKK_SKIP_UNCHANGED", True)
+        and settings.get("CACHE_CONTENT")
+        and settings.get("LOAD_CONTENT_CACHE")
+    )
 
 
 def _plain(value: object) -> object:
