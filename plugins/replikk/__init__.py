@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from . import feeds, i18n, parallel, search, speed
+from . import feeds, i18n, incremental, output, parallel, search, speed
 from .authors import attach_profiles, read_profiles
 from .citations import glue as citations_glue
 from .debate import diagram_glue
@@ -110,5 +110,7 @@ def register() -> None:
         part.register()
     # Last, so the parts' own checks on this signal are in before it decides.
     signals.all_generators_finalized.connect(stop_on_errors)
-    # After the checks: the site is fixed, and the writing may be shared out.
+    # After the checks: the site is fixed; what is written, and by whom.
+    incremental.register()
+    output.register()
     parallel.register()

@@ -27,10 +27,13 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
-from . import unchanged
+from . import incremental, unchanged
+from .incremental import NotIncremental
 from .parallel import abandon
 from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
 from .search import index_site
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Result:
     output: Path | None = None
     context: dict | None = None  # check only: what templates would see
     unchanged: bool = False  # nothing changed since the last build: skipped
+    incremental: bool = False  # only what shows the changed texts was written
 
 
 class _ErrorLog(logging.Handler):
@@ -98,22 +102,63 @@ def build(
 ) -> Result:
     """Build the site; swap it into OUTPUT_PATH only if nothing went wrong.
 
+    With the content cache on, a build whose inputs are unchanged is skipped
+    (``replikk.unchanged``) and one where only articles' texts changed writes
+    only what shows them (``replikk.incremental``), falling back to a full
+    build whenever that is not enough.
+
     Raises ContentError (with every problem) when the content has errors.
     """
     settings = settings_for(settings_file, override)
     final = Path(settings["OUTPUT_PATH"])
-    digest = None
+    inputs = None
     if unchanged.enabled(settings):
-        digest = unchanged.inputs_digest(settings_file, settings)
-        recorded = unchanged.up_to_date(settings, final, digest)
-        if recorded is not None:
-            return Result(recorded, final, unchanged=True)
+        inputs = unchanged.read_inputs(settings_file, settings)
+        record = unchanged.recorded(settings, final)
+        skipped = unchanged.up_to_date(record, inputs)
+        if skipped is not None:
+            return Result(skipped, final, unchanged=True)
+        changed = _changed_texts(settings, inputs, record)
+        if changed:
+            try:
+                return _build_once(settings_file, override, inputs, (changed, record))
+            except (NotIncremental, OSError) as exc:
+                logger.info("building everything: %s", exc)
+    return _build_once(settings_file, override, inputs)
+
+
+def _changed_texts(settings: dict, inputs, record: dict | None) -> set[str]:
+    """The files whose text alone changed since the recorded build, if that is
+    the only change (absolute paths, as Pelican names sources)."""
+    if not record or record.get("frame") != inputs.frame or "facts" not in record:
+        return set()
+    content = settings["PATH"]
+    changed = inputs.changed_bodies(record.get("bodies", {}))
+    return {os.path.join(content, name) for name in changed}
+
+
+def _build_once(
+    settings_file: str | os.PathLike,
+    override: Mapping[str, object] | None,
+    inputs,
+    update: tuple[set[str], dict] | None = None,
+) -> Result:
+    """One build into a fresh folder, swapped in if it succeeds. ``update``
+    (changed files, the last build's record) starts from the last site."""
+    settings = settings_for(settings_file, override)
+    final = Path(settings["OUTPUT_PATH"])
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
     settings["OUTPUT_PATH"] = str(staging)
     base = Path(settings_file).resolve().parent
     problems = _collector(settings)
     try:
+        if update is not None:
+            changed, record = update
+            _link_copy(final, staging, leave_out={"pagefind"})
+            settings["DELETE_OUTPUT_DIRECTORY"] = False  # it holds the copy
+            settings[incremental.ONLY] = changed
+            settings[incremental.RECORDED] = record["facts"]
         # The plugin's ContentError carries these same problems; they are
         # reported below together with Pelican's own errors.
         with _pelican_errors() as logged, suppress(ContentError):
@@ -128,9 +173,22 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, final)
-    if digest is not None:
-        unchanged.remember(settings, final, digest, problems)
-    return Result(problems, final)
+    if inputs is not None:
+        facts = settings.get(incremental.FACTS)
+        unchanged.remember(settings, final, inputs, problems, facts)
+    return Result(problems, final, incremental=update is not None)
+
+
+def _link_copy(source: Path, target: Path, leave_out: set[str]) -> None:
+    """``target`` as a copy of ``source`` made of hard links (no bytes copied)."""
+    for folder, dirs, files in os.walk(source):
+        here = Path(folder)
+        relative = here.relative_to(source)
+        if relative == Path("."):
+            dirs[:] = [d for d in dirs if d not in leave_out]
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(here / name, target / relative / name)
 
 
 def check(

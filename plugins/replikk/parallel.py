@@ -42,7 +42,8 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
-from pelican.writers import Writer
+
+from .output import ReplikkWriter
 
 logger = logging.getLogger(__name__)
 
@@ -255,7 +256,7 @@ def _write_in_child(pelican, units: list, pipe: int) -> None:
     """In the forked child: write the units, report, and exit without cleanup."""
     status, message = 0, ""
     try:
-        writer = Writer(pelican.output_path, settings=pelican.settings)
+        writer = ReplikkWriter(pelican.output_path, settings=pelican.settings)
         with _errors_logged() as errors:
             for unit, generator in units:
                 if isinstance(generator, ArticlesGenerator):

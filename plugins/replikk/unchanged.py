@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -59,8 +59,43 @@ def _plain(value: object) -> object:
     return f"<{type(value).__module__}.{type(value).__qualname__}>"
 
 
-def _add_tree(digest, root: Path, skip: set[Path]) -> None:
-    """Every file under ``root``: its path and its bytes, in a fixed order."""
+@dataclass
+class Inputs:
+    """Digests of everything a site is built from.
+
+    ``frame`` covers every input except the bodies of the Markdown files in
+    the content folder (the text after the metadata block); ``bodies`` has one
+    digest per Markdown file. Together they are the whole input, ``digest``.
+    """
+
+    frame: str
+    bodies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        whole = hashlib.blake2b(self.frame.encode())
+        for name, body in sorted(self.bodies.items()):
+            whole.update(f"{name}\0{body}\n".encode())
+        return whole.hexdigest()
+
+    def changed_bodies(self, before: dict[str, str]) -> set[str]:
+        """Files whose body differs from ``before`` (same files on both sides)."""
+        return {name for name, body in self.bodies.items() if before.get(name) != body}
+
+
+def _split(data: bytes) -> tuple[bytes, bytes]:
+    """A Markdown file's metadata block and body. The block ends at the first
+    blank line at the latest, so everything before it counts as metadata: a
+    change there is never mistaken for a change of the body alone."""
+    head, blank, body = data.partition(b"\n\n")
+    return (head, body) if blank else (data, b"")
+
+
+def _add_tree(
+    digest, root: Path, skip: set[Path], bodies: dict[str, str] | None = None
+) -> None:
+    """Every file under ``root``: its path and its bytes, in a fixed order.
+    With ``bodies``, a Markdown file's body goes there instead."""
     if not root.exists():
         digest.update(f"missing {root}\n".encode())
         return
@@ -71,13 +106,17 @@ def _add_tree(digest, root: Path, skip: set[Path]) -> None:
         )
         for name in sorted(files):
             path = here / name
-            digest.update(f"{path.relative_to(root)}\0".encode())
-            with path.open("rb") as stream:
-                digest.update(hashlib.file_digest(stream, "blake2b").digest())
+            relative = str(path.relative_to(root))
+            digest.update(f"{relative}\0".encode())
+            data = path.read_bytes()
+            if bodies is not None and name.endswith(".md"):
+                data, body = _split(data)
+                bodies[relative] = hashlib.blake2b(body).hexdigest()
+            digest.update(hashlib.blake2b(data).digest())
 
 
-def inputs_digest(settings_file: str | os.PathLike, settings: dict) -> str:
-    """One digest of everything the site is built from."""
+def read_inputs(settings_file: str | os.PathLike, settings: dict) -> Inputs:
+    """The digests of everything the site is built from."""
     digest = hashlib.blake2b()
     plain = {k: v for k, v in settings.items() if k not in _NOT_INPUTS}
     digest.update(json.dumps(_plain(plain), sort_keys=True).encode())
@@ -91,7 +130,10 @@ def inputs_digest(settings_file: str | os.PathLike, settings: dict) -> str:
         for k in ("OUTPUT_PATH", "CACHE_PATH")
         if settings.get(k)
     }
-    folders = [settings["PATH"], settings["THEME"]]
+    bodies: dict[str, str] = {}
+    digest.update(f"content {settings['PATH']}\n".encode())
+    _add_tree(digest, Path(settings["PATH"]), skip, bodies)
+    folders = [settings["THEME"]]
     folders += settings.get("THEME_TEMPLATES_OVERRIDES", [])
     folders += settings.get("PLUGIN_PATHS", [])
     for folder in folders:
@@ -101,7 +143,7 @@ def inputs_digest(settings_file: str | os.PathLike, settings: dict) -> str:
     # beside the one given.
     for path in sorted(Path(settings_file).resolve().parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return Inputs(digest.hexdigest(), bodies)
 
 
 def _record_path(settings: dict) -> Path:
@@ -121,12 +163,18 @@ def _records(settings: dict) -> dict:
         return {}
 
 
-def up_to_date(settings: dict, output: Path, digest: str) -> Problems | None:
-    """The recorded warnings if ``output`` was built from these very inputs."""
+def recorded(settings: dict, output: Path) -> dict | None:
+    """What the last good build into ``output`` recorded, if that site is
+    still the one in place."""
     record = _records(settings).get(str(output.resolve()))
-    if not record or record.get("digest") != digest or not output.is_dir():
+    if not record or not output.is_dir() or record.get("site") != _site_id(output):
         return None
-    if record.get("site") != _site_id(output):
+    return record
+
+
+def up_to_date(record: dict | None, inputs: Inputs) -> Problems | None:
+    """The recorded warnings if the site was built from these very inputs."""
+    if not record or record.get("digest") != inputs.digest:
         return None
     problems = Problems()
     for item in record.get("warnings", []):
@@ -134,16 +182,26 @@ def up_to_date(settings: dict, output: Path, digest: str) -> Problems | None:
     return problems
 
 
-def remember(settings: dict, output: Path, digest: str, problems: Problems) -> None:
-    """Record a good build's inputs (and its warnings, to report them again)."""
+def remember(
+    settings: dict,
+    output: Path,
+    inputs: Inputs,
+    problems: Problems,
+    facts: dict | None = None,
+) -> None:
+    """Record a good build's inputs, its warnings (to report them again) and
+    the facts ``replikk.incremental`` needs to update it next time."""
     records = _records(settings)
     records[str(output.resolve())] = {
-        "digest": digest,
+        "digest": inputs.digest,
+        "frame": inputs.frame,
+        "bodies": inputs.bodies,
         "site": _site_id(output),
         "warnings": [asdict(p) for p in problems.warnings],
+        "facts": facts or {},
     }
     path = _record_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(records, indent=1), encoding="utf-8")
+    temporary.write_text(json.dumps(records), encoding="utf-8")
     temporary.replace(path)

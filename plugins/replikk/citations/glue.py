@@ -30,6 +30,7 @@ from pelican.generators import ArticlesGenerator, Generator
 
 from ..debate.targets import strip_doi_prefix
 from ..i18n import strings_of
+from ..output import fresh, wanted
 from ..problems import line_of, problems_of
 from . import cite, crossref, jsonld, sitemap
 from .references import Labels, Reference, link_references, url_key
@@ -446,8 +447,11 @@ class CitationsGenerator(Generator):
         pass
 
     def _write(self, save_as: str, text: str) -> None:
+        if not wanted(self.settings, save_as):
+            return  # an incremental build that does not need this file
         path = Path(self.output_path) / save_as
         path.parent.mkdir(parents=True, exist_ok=True)
+        fresh(path)  # never through a hard link to the last site
         # RIS asks for CRLF line ends: write the text exactly as made.
         with path.open("w", encoding="utf-8", newline="") as handle:
             handle.write(text)

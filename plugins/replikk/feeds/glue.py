@@ -21,6 +21,7 @@ from pelican.utils import truncate_html_words
 
 from ..debate.targets import TargetSyntaxError, normalise_doi
 from ..i18n import strings_of
+from ..output import fresh, wanted
 from ..problems import problems_of
 from . import model
 from .model import Feed, Item, Person
@@ -415,6 +416,9 @@ class FeedsGenerator(Generator):
         author = settings.get("JOURNAL_TITLE") or settings["SITENAME"]
         output = Path(self.output_path)
         for planned in result.feeds:
+            paths = [p for p in (planned.links.atom, planned.links.rss) if p]
+            if not any(wanted(settings, p) for p in paths):
+                continue  # an incremental build that does not need this feed
             table = strings.get(planned.lang) or strings[settings["DEFAULT_LANG"]]
             title, subtitle = _titles(planned, table, settings)
             articles = _newest_first(planned.articles)
@@ -441,6 +445,7 @@ class FeedsGenerator(Generator):
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    fresh(path)  # never through a hard link to the last site
     path.write_bytes(data)
 
 

@@ -1,0 +1,153 @@
+"""After an edit to an article's text, a build with the content cache writes only
+what shows that text, and the site is byte for byte what a full build makes.
+Any other change falls back to a full build, and a failure keeps the last site."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+import replikk.build
+from benchmarks.synth import generate
+from replikk.build import build
+
+from .conftest import SETTINGS, _overrides, output_differences
+
+
+@pytest.fixture
+def archive(tmp_path) -> Path:
+    content = tmp_path / "content"
+    generate(content, 60, seed=21)
+    return content
+
+
+@pytest.fixture
+def rebuild(tmp_path):
+    def _rebuild(content: Path, **extra):
+        cached = {
+            "CACHE_CONTENT": True,
+            "LOAD_CONTENT_CACHE": True,
+            "CACHE_PATH": str(tmp_path / "cache"),
+        }
+        output = tmp_path / "output"
+        return build(SETTINGS, _overrides(content, output, {**cached, **extra}))
+
+    return _rebuild
+
+
+def _fresh(content: Path, tmp_path: Path) -> Path:
+    """A full build from scratch, the reference."""
+    return build(SETTINGS, _overrides(content, tmp_path / "fresh", {})).output
+
+
+def _articles(content: Path) -> list[Path]:
+    return sorted((content / "artikler").rglob("*.md"))
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _reply(content: Path) -> Path:
+    return next(p for p in _articles(content) if "Reply_to:" in p.read_text())
+
+
+def test_an_edited_text_updates_only_what_shows_it(archive, rebuild, tmp_path):
+    rebuild(archive)
+    victim = _reply(archive)  # in a debate, so its debate feed changes too
+    _edit(victim, "\n\n", "\n\nEn rettelse fra redaksjonen.\n\n")
+    result = rebuild(archive)
+    assert result.incremental
+    assert output_differences(_fresh(archive, tmp_path), result.output) == []
+    page = result.output.joinpath(*_page_of(victim)).read_text(encoding="utf-8")
+    assert "En rettelse fra" in page  # (widont joins the last two words)
+
+
+def _page_of(source: Path) -> tuple[str, ...]:
+    slug = next(
+        line.split(":", 1)[1].strip()
+        for line in source.read_text().splitlines()
+        if line.startswith("Slug:")
+    )
+    year = source.parent.name
+    return (year, slug, "index.html")
+
+
+def test_two_edits_in_a_row_stay_identical_to_a_full_build(archive, rebuild, tmp_path):
+    rebuild(archive)
+    first, second = _articles(archive)[3], _articles(archive)[40]
+    _edit(first, "\n\n", "\n\nFørste rettelse.\n\n")
+    assert rebuild(archive).incremental
+    _edit(second, "\n\n", "\n\nAndre rettelse.\n\n")
+    result = rebuild(archive)
+    assert result.incremental
+    assert output_differences(_fresh(archive, tmp_path), result.output) == []
+
+
+@pytest.mark.parametrize(
+    "change", ["title", "references", "no summary", "author profile", "new file"]
+)
+def test_other_changes_build_everything(archive, rebuild, tmp_path, change):
+    victim = _articles(archive)[10]
+    if change == "no summary":  # its summary is cut from its text
+        _edit(victim, "\nSummary:", "\nX-Summary:")
+    rebuild(archive, REPLIKK_EXTRA_FIELDS=["X-Summary"])
+    if change == "title":
+        _edit(victim, "Title: ", "Title: Nytt: ")
+    elif change == "references":  # now it cites another article of the archive
+        other = _articles(archive)[0].read_text()
+        doi = next(x for x in other.splitlines() if x.startswith("DOI:")).split()[1]
+        text = victim.read_text(encoding="utf-8").rstrip("\n")
+        n = len(re.findall(r"^\d+\. ", text.split("## Referanser")[1], re.M)) + 1
+        text = text.replace("(1)", f"(1, {n})", 1)
+        victim.write_text(f"{text}\n{n}. Ny kilde. Replikk 2025. doi: {doi}\n")
+    elif change in ("no summary", "new file"):
+        if change == "new file":
+            (archive / "artikler" / "ny.md").write_text(
+                "Title: Ny\nDate: 2030-01-01\nAuthors: Kari Nordmann\n"
+                "Summary: Ny.\n\nTekst.\n",
+                encoding="utf-8",
+            )
+        else:
+            _edit(victim, "\n\n", "\n\nEn ny første setning.\n\n")
+    else:
+        profile = sorted((archive / "authors").glob("*.md"))[0]
+        profile.write_text(profile.read_text() + "\nNy biografi.\n")
+    result = rebuild(archive, REPLIKK_EXTRA_FIELDS=["X-Summary"])
+    assert not result.incremental
+    extra = {"REPLIKK_EXTRA_FIELDS": ["X-Summary"]}
+    reference = build(SETTINGS, _overrides(archive, tmp_path / "fresh", extra)).output
+    assert output_differences(reference, result.output) == []
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.blake2b(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_failed_update_leaves_the_last_site_as_it_was(
+    archive, rebuild, tmp_path, monkeypatch
+):
+    output = rebuild(archive).output
+    before = _digests(output)
+    _edit(_reply(archive), "\n\n", "\n\nEn rettelse.\n\n")
+
+    def search_index_fails(*args, **kwargs):
+        raise RuntimeError("Pagefind failed")  # after every page was written
+
+    monkeypatch.setattr(replikk.build, "index_site", search_index_fails)
+    with pytest.raises(RuntimeError, match="Pagefind failed"):
+        rebuild(archive)
+    # The new pages were written as new files, never through the hard links.
+    assert _digests(output) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+    monkeypatch.undo()
+    assert rebuild(archive).incremental  # and the next try still may update
