@@ -6,17 +6,23 @@ between the last two words of a paragraph or title.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import feedparser
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 from pelican.settings import read_settings
 from pelican.utils import slugify
+from smartypants import _tokenize
+from typogrify.filters import widont as typogrify_widont
 
 from replikk import reader as replikk_reader
-from replikk.typography import Options, TypographySettingError, typeset
+from replikk.typography import Options, TypographySettingError, text, typeset
 from replikk.typography.glue import check_settings
+from replikk.typography.widont import widont
 
 SETTINGS = Path(__file__).resolve().parent.parent / "pelicanconf.py"
 
@@ -180,6 +186,11 @@ NB = [
         "<p>A &amp; B og C</p>",
         '<p>A <span class="amp">&amp;</span> B og~C</p>',
     ),
+    (
+        "ampersand in an attribute only",
+        '<p><a href="/?a=1&amp;b=2">lenke</a> her</p>',
+        '<p><a href="/?a=1&amp;b=2">lenke</a>~her</p>',
+    ),
     ("capitals are left alone", "<p>NAV og NÆRINGSLIV</p>", "<p>NAV og~NÆRINGSLIV</p>"),
 ]
 
@@ -317,6 +328,70 @@ def test_bad_settings_name_the_setting_and_value(
 ) -> None:
     with pytest.raises(TypographySettingError, match=message.replace("(", r"\(")):
         Options.from_settings({name: value})
+
+
+# The fast paths give what the library code and the plain patterns they
+# replace give, on HTML-like text: well-formed, broken, commented.
+
+_TAGS = st.sampled_from(
+    [
+        *("<p>", "</p>", '<h2 id="x">', "</h2>", "<li>", "</li>", "</dd>", "</dt>"),
+        *('<a href="/a/">', "</a>", "<em>", "</em>", "<b>", "</b>", "</span>"),
+        *('<span class="amp">', "</strong>", "<i>", "</i>", "<br>", "<abbr>"),
+        *("<sup>", "</sup>", "</blockquote>", "<code>", "</code>", "</P>", "</p >"),
+        *("<!-- a -->", "<!-- a -- b -->", "<!--", "<", ">", "<b a <i>"),
+    ]
+)
+_WORDS = st.sampled_from(["ord", "x", ".", "-", "--", '"', "'", "«", "1", "&nbsp;"])
+_SPACES = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "\u2029"])
+_HTML = st.lists(st.one_of(_TAGS, _WORDS, _SPACES), max_size=25).map("".join)
+
+
+@hypothesis.settings(max_examples=1000, deadline=None)
+@hypothesis.given(_HTML)
+def test_widont_ties_the_spaces_typogrify_ties(html: str) -> None:
+    assert widont(html, "&nbsp;") == typogrify_widont(html)
+
+
+@hypothesis.settings(max_examples=500, deadline=None)
+@hypothesis.given(_HTML)
+def test_html_is_split_into_smartypants_tokens(html: str) -> None:
+    ours = [(i % 2 == 1, v) for i, v in enumerate(text._TAG.split(html)) if v]
+    theirs = [(kind == "tag", v) for kind, v in _tokenize(html)]
+    assert [v for _, v in ours] == [v for _, v in theirs]
+    # smartypants calls a comment with "--" in it text; both are skipped.
+    assert [t for t in ours if not t[1].startswith("<!--")] == [
+        t for t in theirs if not t[1].startswith("<!--")
+    ]
+
+
+_PLAIN_MAYBE_PROTECTED = re.compile(r"://|www\.|10\.\d|@|IS[SB]N|\d{4}-\d", re.I)
+_PLAIN_SPACED_HYPHEN = re.compile(r"(?:(?<=\s)|^)-(?=\s)")
+
+
+# Spaces, hyphens, digits and the letters of "www" and "ISBN" in every case,
+# with the Turkish i's and the long s that IGNORECASE takes for i and s.
+_SNIPPETS = st.sampled_from(
+    [
+        *(" ", "\n", "\u00a0", "-", "--", ".", ":", "/", "@", "1", "0", "10."),
+        *("2024", "w", "W", "www.", "WwW.", "is", "IS", "\u0130", "\u0131"),
+        *("\u017f", "sbn", "SN", "n", "x"),
+    ]
+)
+
+
+@hypothesis.settings(max_examples=1000, deadline=None)
+@hypothesis.given(st.lists(_SNIPPETS, max_size=20).map("".join))
+def test_quick_patterns_find_what_the_plain_ones_find(given_text: str) -> None:
+    assert bool(text._MAYBE_PROTECTED.search(given_text)) == bool(
+        _PLAIN_MAYBE_PROTECTED.search(given_text)
+    )
+    assert [m.span() for m in text._SPACED_HYPHEN.finditer(given_text)] == [
+        m.span() for m in _PLAIN_SPACED_HYPHEN.finditer(given_text)
+    ]
+    assert list(text.number_ranges(given_text)) == [
+        text.Edit(*m.span(1), "\u2013") for m in text._NUMBER_RANGE.finditer(given_text)
+    ]
 
 
 # Whole-site tests on the bundled archive.

@@ -39,7 +39,8 @@ _OPENS_AFTER = frozenset("([{/\u00ab\u2018\u201c\u2013\u2014-")
 _CLOSES_BEFORE = frozenset(".,;:!?)]}\u00bb\u2019\u2026\u2013\u2014-")
 
 
-_MARKS = re.compile(f"[{BOUNDARY}{OUTER_OPEN}{OUTER_CLOSE}'\"\u201c\u201d]")
+_QUOTES = re.compile("['\"\u201c\u201d]")  # the marks quotes() may change
+_MARKS = re.compile(f"[{OUTER_OPEN}{OUTER_CLOSE}'\"\u201c\u201d]")  # and nesting
 
 
 def _opens(text: str, i: int, doubles_open: bool) -> bool:
@@ -56,13 +57,33 @@ def _opens(text: str, i: int, doubles_open: bool) -> bool:
 
 def quotes(text: str) -> str:
     """``text`` with Norwegian quotes; the result has the same length."""
-    out = list(text)
+    changed: dict[int, str] = {}
+    # A quote never stays open into the next paragraph, so each paragraph
+    # starts with none open, and one without a mark to change is passed by.
+    start = 0
+    while found := _QUOTES.search(text, start):
+        start = text.rfind(BOUNDARY, 0, found.start()) + 1
+        end = text.find(BOUNDARY, found.start())
+        end = len(text) if end < 0 else end
+        _paragraph_quotes(text, start, end, changed)
+        start = end
+    if not changed:
+        return text
+    out = []
+    done = 0
+    for i, mark in changed.items():  # in order of position
+        out += (text[done:i], mark)
+        done = i + 1
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _paragraph_quotes(text: str, start: int, end: int, changed: dict) -> None:
+    """Into ``changed``: the quotes of ``text[start:end]``, one paragraph."""
     stack: list[str] = []  # the open double quotes, outer « or inner ‘
-    for match in _MARKS.finditer(text):
+    for match in _MARKS.finditer(text, start, end):
         i, char = match.start(), match.group()
-        if char == BOUNDARY:
-            stack.clear()
-        elif char == OUTER_OPEN:
+        if char == OUTER_OPEN:
             stack.append(OUTER_OPEN)
         elif char == OUTER_CLOSE:
             if stack:
@@ -71,18 +92,17 @@ def quotes(text: str) -> str:
             if _opens(text, i, bool(stack)):
                 mark = INNER_OPEN if stack else OUTER_OPEN
                 stack.append(mark)
-                out[i] = mark
+                changed[i] = mark
             else:
                 opened = stack.pop() if stack else OUTER_OPEN
-                out[i] = OUTER_CLOSE if opened == OUTER_OPEN else INNER_CLOSE
-        elif char == "'":
+                changed[i] = OUTER_CLOSE if opened == OUTER_OPEN else INNER_CLOSE
+        else:  # "'"
             before = text[i - 1] if i > 0 else BOUNDARY
             after = text[i + 1] if i + 1 < len(text) else BOUNDARY
             opening = (before.isspace() or before in _OPENS_AFTER) and not (
                 after.isspace()
             )
-            out[i] = INNER_OPEN if opening else INNER_CLOSE
-    return "".join(out)
+            changed[i] = INNER_OPEN if opening else INNER_CLOSE
 
 
 _DOUBLE_HYPHEN = re.compile(r"(?<!-)-{2,3}(?!-)")
@@ -90,6 +110,8 @@ _DOUBLE_HYPHEN = re.compile(r"(?<!-)-{2,3}(?!-)")
 
 def dashes(text: str) -> Iterable[Edit]:
     """``--`` and ``---``: an en dash, spaced between words, unspaced in ranges."""
+    if "--" not in text:  # most text: no need to run the pattern
+        return
     for match in _DOUBLE_HYPHEN.finditer(text):
         start, end = match.span()
         if start > 0 and text[start - 1].isdigit() and text[end : end + 1].isdigit():
