@@ -71,11 +71,22 @@ def mark_pages(generator: ArticlesGenerator) -> None:
             tag.has_page = tag.name in tags
 
 
+def read_author_profiles(generator: ArticlesGenerator) -> None:
+    """Read the profiles while the articles are read, before Pelican saves its
+    content cache (``article_generator_pretaxonomy``), so they are cached with
+    them and the cache is written once."""
+    problems = problems_of(generator.context)
+    generator.replikk_profiles = read_profiles(generator, problems)
+
+
 def link_debates(generator: ArticlesGenerator) -> None:
     problems = problems_of(generator.context)
     plain_urls_for_originals(generator)
     mark_pages(generator)
-    attach_profiles(generator, read_profiles(generator, problems), problems)
+    profiles = getattr(generator, "replikk_profiles", None)
+    if profiles is None:  # a generator that never sent pretaxonomy
+        profiles = read_profiles(generator, problems)
+    attach_profiles(generator, profiles, problems)
     debate_glue.build(generator, problems)
 
 
@@ -104,6 +115,7 @@ def register() -> None:
     signals.initialized.connect(prepare)
     signals.readers_init.connect(use_our_reader)
     signals.generator_init.connect(share_problems)
+    signals.article_generator_pretaxonomy.connect(read_author_profiles)
     signals.article_generator_finalized.connect(link_debates)
     signals.get_generators.connect(add_generators)
     for part in PARTS:

@@ -65,9 +65,6 @@ def read_profiles(generator, problems: Problems) -> dict[str, Profile]:
             orcid=meta.get("orcid"),
             bio=page.content,
         )
-    # The generator saved its content cache before this signal; save again so
-    # profiles read here are cached too (no-op unless CACHE_CONTENT is on).
-    generator.readers.save_cache()
     return profiles
 
 
