@@ -38,6 +38,7 @@ _OL_CLOSE = re.compile(r"</ol\s*>", re.IGNORECASE)
 _PIECES = re.compile(r"(<[^>]*>)")  # HTML as a stream: text, tag, text, …
 _TAG_NAME = re.compile(r"<(/?)\s*([a-zA-Z0-9]+)")
 _HAS_ID = re.compile(r"\sid\s*=")
+_HTML_SPECIAL = re.compile("[&<>\"']")  # what html.escape replaces
 _SENTENCES = re.compile(r"(?<=[.?!])\s+")
 
 # A tag as Python-Markdown writes one: a name, attributes with quoted values.
@@ -202,7 +203,8 @@ def find_section(html: str, headings: list[str]) -> tuple[int, int, int] | None:
 
 
 def _entries(ol: str) -> list[tuple[int, str, list[str]]]:
-    """Each entry of the list as (number, text, hrefs of its links)."""
+    """Each entry of the list as (number, its text with whitespace collapsed,
+    the hrefs of its links)."""
     entries = _plain_entries(_PIECES.split(ol))
     return _parsed_entries(ol) if entries is None else entries
 
@@ -219,7 +221,7 @@ def _parsed_entries(ol: str) -> list[tuple[int, str, list[str]]]:
     return [
         (
             start + i,
-            li.get_text(" "),
+            " ".join(li.get_text(" ").split()),
             [str(a["href"]) for a in li.find_all("a", href=True)],
         )
         for i, li in enumerate(tree.find_all("li", recursive=False))
@@ -264,7 +266,7 @@ class _PlainList:
         self.start = 1
 
     def add_entry(self) -> None:
-        text = " ".join(self.texts or ())
+        text = " ".join(" ".join(self.texts or ()).split())
         self.entries.append((self.start + len(self.entries), text, self.hrefs))
         self.texts = None
 
@@ -337,7 +339,7 @@ def _plain_entries(pieces: list[str]) -> list[tuple[int, str, list[str]]] | None
 
 
 def _reference(number: int, text: str, hrefs: list[str]) -> Reference:
-    ref = Reference(number, " ".join(text.split()))
+    ref = Reference(number, text)
     for href in hrefs:
         match = _IDENTIFIER.match(href)
         if match is not None:
@@ -502,12 +504,17 @@ def link_citations(
     return "".join(out), cited_at
 
 
+def _escape(text: str) -> str:
+    """``html.escape``, which most hrefs and labels need nothing of."""
+    return htmllib.escape(text) if _HTML_SPECIAL.search(text) else text
+
+
 def _link(href: str, text: str, cls: str | None = None, label: str | None = None):
-    attrs = f' href="{htmllib.escape(href)}"'
+    attrs = f' href="{_escape(href)}"'
     if cls:
         attrs += f' class="{cls}"'
     if label:
-        attrs += f' aria-label="{htmllib.escape(label)}"'
+        attrs += f' aria-label="{_escape(label)}"'
     return f"<a{attrs}>{text}</a>"
 
 
@@ -631,13 +638,13 @@ def link_references(
         more = []
         own = archive(ref) if archive else None
         if own:
-            more.append(_link(own, htmllib.escape(labels.archive), "ref-archive"))
+            more.append(_link(own, _escape(labels.archive), "ref-archive"))
         if ref.doi is None:
             query = quote_plus(" ".join(_URL.sub(" ", ref.text).split()))
             more.append(
                 _link(
                     CROSSREF_SEARCH.format(query=query),
-                    htmllib.escape(labels.crossref),
+                    _escape(labels.crossref),
                     "ref-search",
                 )
             )
@@ -646,7 +653,7 @@ def link_references(
             arrow = "↑" if len(places) == 1 else f"↑{i}"
             # The arrow is seen, the words are heard (an aria-label that
             # differs from the visible text fails WCAG 2.5.3).
-            label = htmllib.escape(labels.back.format(n=i))
+            label = _escape(labels.back.format(n=i))
             text = (
                 f'<span aria-hidden="true">{arrow}</span>'
                 f'<span class="visually-hidden">{label}</span>'
