@@ -113,6 +113,9 @@ class _Archive:
 
     def __init__(self, articles, siteurl: str | None) -> None:
         self.by_key: dict[str, object] = {}
+        # Each reference is looked up twice: to link it, and to note who
+        # cites whom. By identity, with the reference kept so the id stays its.
+        self.found: dict[int, tuple[Reference, object]] = {}
         for article in articles:
             doi = _doi_of(article)
             if doi:
@@ -122,11 +125,16 @@ class _Archive:
                 self.by_key.setdefault(url_key(f"{siteurl}/{article.url}"), article)
 
     def find(self, ref: Reference):
+        known = self.found.get(id(ref))
+        if known is not None and known[0] is ref:
+            return known[1]
+        found = None
         for key in ref.keys:
             found = self.by_key.get(key.lower()) or self.by_key.get(url_key(key))
             if found is not None:
-                return found
-        return None
+                break
+        self.found[id(ref)] = (ref, found)
+        return found
 
 
 def _forget_rendered(articles: list) -> None:
