@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from replikk.citations.references import (
+    _PIECES,
     Labels,
+    _parsed_entries,
+    _plain_entries,
     cited_titles,
     link_citations,
     link_references,
@@ -279,3 +284,127 @@ def test_an_entry_with_its_own_id_keeps_it() -> None:
     html = '<p>(1)</p><h2>References</h2><ol><li id="own">A.</li></ol>'
     soup = BeautifulSoup(link_references(html, HEADINGS).html, "html.parser")
     assert soup.find("li")["id"] == "own"
+
+
+# --- reading the list as a stream gives what the parse tree gives ------------
+
+# The list is read as a stream of tags and text when it is plain and well
+# nested; each of these must read exactly as beautifulsoup4 reads it, or go
+# to beautifulsoup4 (None).
+LISTS = [
+    # list → read as a stream?
+    ("<ol><li>A. doi: 10.1000/a</li><li>B.</li></ol>", True),
+    ("<ol start='3'>\n<li><p>A <em>b</em>.</p></li>\n</ol>", True),
+    ('<ol start="x"><li>A.</li></ol>', True),
+    ('<OL><LI>A <A HREF="https://doi.org/10.1/x?a=1&amp;b=2">l</A></LI></OL>', True),
+    ('<ol><li>A<br>B<br/>C<img src="x"></li><li/></ol>', True),
+    ("<ol><li>A &amp; B &lt;C&gt; &#8211; &#x2013; &nbsp;&eacute;</li></ol>", True),
+    ('<ol><li>A<a href="1" href="http://b.org/">x</a><a href>y</a></li></ol>', True),
+    ("<ol><li>A<ul><li>note</li></ul></li><li>B</li></ol>", True),
+    ("<ol><li>A</li>", False),  # never closed
+    ("<ol><li>A <b>b</li></ol>", False),  # <b> not closed
+    ("<ol><li>A<!-- c --></li></ol>", False),
+    ("<ol><li>A<script>x</script></li></ol>", False),
+    ("<ol><li>A<ruby>x<rt>y</rt></ruby></li></ol>", False),
+    ("<ol><li>A &amp B</li></ol>", False),  # no semicolon
+    ("<ol><li>A &foo-bar; B</li></ol>", False),
+    ("<ol><li>A < B</li></ol>", False),
+    ("<ol><li>A</br></li></ol>", False),
+    ("<ol><li><a href=x>A</a></li></ol>", False),  # unquoted value
+    ("<ol/><li>A</li></ol>", False),
+]
+
+
+def _stream(ol: str):
+    return _plain_entries(_PIECES.split(ol))
+
+
+@pytest.mark.parametrize(("ol", "plain"), LISTS)
+def test_a_plain_list_reads_as_a_stream_exactly_as_parsed(ol, plain) -> None:
+    entries = _stream(ol)
+    assert (entries is not None) == plain
+    if plain:
+        assert entries == _parsed_entries(ol)
+
+
+_TEXTS = st.sampled_from(
+    [
+        "x",
+        " ",
+        "\n",
+        "Tittel. Mer.",
+        "doi: 10.1000/a(1)b.",
+        "&amp;",
+        "&lt;&gt;",
+        "&#8211;",
+        "&#150;",
+        "&#0;",
+        "&#9;",
+        "&nbsp;",
+        "&notin;",
+        "&Amp;",
+        "&NotAnEntity;",
+        ">",
+        "\u00a0",
+    ]
+)
+_ATTRIBUTES = st.sampled_from(
+    [
+        "",
+        ' class="x"',
+        ' href="https://doi.org/10.1/x"',
+        " href='http://e.org/&amp;q'",
+        " href",
+        ' HREF="PMID: 12"',
+        ' href="1" href="2"',
+        ' start="4"',
+        "\nid='a'",
+    ]
+)
+
+
+@st.composite
+def _nodes(draw, depth: int = 0) -> str:
+    if depth > 2 or draw(st.booleans()):
+        return draw(_TEXTS)
+    name = draw(st.sampled_from(["em", "a", "A", "span", "p", "li", "ul", "code"]))
+    attributes = draw(_ATTRIBUTES)
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from(["<br>", "<br/>", "<img src='x'>", "<wbr>"]))
+    if draw(st.integers(0, 9)) == 0:
+        return f"<{name}{attributes}/>"
+    inner = "".join(draw(st.lists(_nodes(depth + 1), max_size=3)))
+    return f"<{name}{attributes}>{inner}</{name.lower()}>"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=_ATTRIBUTES,
+    items=st.lists(st.lists(_nodes(), max_size=4), max_size=6),
+    between=st.sampled_from(["", "\n", " "]),
+)
+def test_any_well_nested_list_reads_as_a_stream_exactly_as_parsed(
+    start, items, between
+) -> None:
+    ol = f"<ol{start}>" + between.join(f"<li>{''.join(i)}</li>" for i in items)
+    ol += "</ol>"
+    assert _stream(ol) == _parsed_entries(ol)
+
+
+@pytest.mark.parametrize(
+    ("html", "linked"),
+    [
+        # Citations are linked in text, not in tags, links or code.
+        ('<p><img alt="<a">(1)</p>', 1),  # "<a" in an attribute
+        ("<p><a>x</a>(1)<code>(1)</code> (1)</p>", 2),
+        ("<p><a/>(1)</p>", 1),
+        ("<p>x</p><b (1)", 0),  # after the last tag, read as a tag
+        ("<p>x</p>a <b (1)", 1),
+        ("(1) <", 1),
+        ("<CODE>(1)</CODE> <Code >(1)</code>(1)", 1),
+    ],
+)
+def test_citations_are_found_in_text_only(html, linked) -> None:
+    result, cited = link_citations(html, {1})
+    assert result.count('<span class="citation"') == linked
+    assert cited == ({1: [f"cite-{n}" for n in range(1, linked + 1)]} if linked else {})

@@ -114,8 +114,18 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def formatted(value: date, pattern: str) -> str:
+    """``value.strftime(pattern)`` by the standard library's own strftime.
+
+    Pelican's dates (``SafeDatetime``) format through Pelican's strftime,
+    which formats each directive on its own; for numeric directives the text
+    is the same, at a tenth of the cost.
+    """
+    return date.strftime(value, pattern)
+
+
 def _ris_date(value: date) -> str:
-    return f"{value:%Y/%m/%d}/"
+    return formatted(value, "%Y/%m/%d/")
 
 
 def ris(work: Work) -> str:
@@ -212,9 +222,23 @@ def _latex_char(char: str) -> str:
     return char  # the file is UTF-8; biber and modern BibTeX read the rest
 
 
+class _LatexTable(dict):
+    """``str.translate`` table of :func:`_latex_char`, filled as characters
+    are met: a title is translated at C speed, not a character at a time."""
+
+    def __missing__(self, code: int) -> str:
+        latex = _latex_char(chr(code))
+        if len(self) < 4096:  # the characters an archive uses, not all Unicode
+            self[code] = latex
+        return latex
+
+
+_LATEX = _LatexTable()
+
+
 def bibtex_escape(text: str) -> str:
     """Text as a BibTeX field value: specials escaped, letters as LaTeX."""
-    return "".join(_latex_char(c) for c in _one_line(text))
+    return _one_line(text).translate(_LATEX)
 
 
 def bibtex_key(work: Work) -> str:
@@ -245,7 +269,7 @@ def bibtex(work: Work) -> str:
         ("shortjournal", bibtex_escape(work.journal_abbreviation)),
         ("year", str(work.year)),
         ("month", f"{work.published.month}"),
-        ("date", f"{work.published:%Y-%m-%d}"),
+        ("date", formatted(work.published, "%Y-%m-%d")),
     ]
     if work.volume is not None:
         fields.append(("volume", str(work.volume)))

@@ -76,8 +76,9 @@ def _absolute(siteurl: str | None, url: str) -> str | None:
     return f"{siteurl}/{url}" if siteurl else None
 
 
-def _beside(article, name: str) -> tuple[str, str]:
-    """URL and output path of a file that sits beside an article's page."""
+def _folder(article) -> tuple[str, str]:
+    """URL and output path of the folder of an article's page, for the files
+    beside it (Pelican works out ``save_as`` anew on every access: ask once)."""
     save_as = article.save_as
     url = article.url
     if posixpath.basename(save_as) == "index.html":
@@ -88,7 +89,13 @@ def _beside(article, name: str) -> tuple[str, str]:
         url_folder = url.rstrip("/")
     else:
         url_folder = posixpath.splitext(url)[0]
-    path = posixpath.join(folder, name)
+    return url_folder, folder
+
+
+def _beside(folder: tuple[str, str], name: str) -> tuple[str, str]:
+    """URL and output path of a file in an article's :func:`_folder`."""
+    url_folder, path_folder = folder
+    path = posixpath.join(path_folder, name)
     link = f"{url_folder}/{name}" if url_folder else name
     return link, path
 
@@ -107,6 +114,9 @@ class _Archive:
 
     def __init__(self, articles, siteurl: str | None) -> None:
         self.by_key: dict[str, object] = {}
+        # Each reference is looked up twice: to link it, and to note who
+        # cites whom. By identity, with the reference kept so the id stays its.
+        self.found: dict[int, tuple[Reference, object]] = {}
         for article in articles:
             doi = _doi_of(article)
             if doi:
@@ -116,11 +126,16 @@ class _Archive:
                 self.by_key.setdefault(url_key(f"{siteurl}/{article.url}"), article)
 
     def find(self, ref: Reference):
+        known = self.found.get(id(ref))
+        if known is not None and known[0] is ref:
+            return known[1]
+        found = None
         for key in ref.keys:
             found = self.by_key.get(key.lower()) or self.by_key.get(url_key(key))
             if found is not None:
-                return found
-        return None
+                break
+        self.found[id(ref)] = (ref, found)
+        return found
 
 
 def _forget_rendered(articles: list) -> None:
@@ -248,7 +263,7 @@ def _highwire(work: cite.Work, references: list[Reference]) -> list[tuple[str, s
         if person.orcid_url:
             meta.append(("citation_author_orcid", person.orcid_url))
     meta += [
-        ("citation_publication_date", f"{work.published:%Y/%m/%d}"),
+        ("citation_publication_date", cite.formatted(work.published, "%Y/%m/%d")),
         ("citation_journal_title", work.journal_title),
         ("citation_journal_abbrev", work.journal_abbreviation),
     ]
@@ -367,18 +382,19 @@ def describe(generator: ArticlesGenerator, values: dict) -> None:
             jsonld=jsonld.dumps_for_script(data),
             canonical=work.url,
         )
+        folder = _folder(article)
         for kind, setting in (
             ("ris", "CITATION_RIS_NAME"),
             ("bib", "CITATION_BIBTEX_NAME"),
         ):
             name = values[setting]
             if name:
-                citation.files[kind], citation.save_as[kind] = _beside(article, name)
+                citation.files[kind], citation.save_as[kind] = _beside(folder, name)
         relations = _relations(article)
         name = values["CITATION_CROSSREF_NAME"]
         if work.doi and relations and name:
             citation.files["crossref"], citation.save_as["crossref"] = _beside(
-                article, name
+                folder, name
             )
             citation.crossref = crossref.relations_xml(
                 work.doi,
@@ -416,7 +432,7 @@ def _stamp(article) -> str:
     It moves forward when a reply arrives (a new ``hasReply``) and stays the
     same otherwise, so two builds of the same content are byte-identical.
     """
-    return lastmod(article).astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    return cite.formatted(lastmod(article).astimezone(UTC), "%Y%m%d%H%M%S")
 
 
 def finalize(generators) -> None:

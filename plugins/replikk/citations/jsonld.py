@@ -36,10 +36,56 @@ class Link:
 
 def dumps_for_script(data: object) -> str:
     """JSON that can sit inside ``<script type="application/ld+json">``."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    try:
+        text = _dumps(data, "\n")
+    except _Unusual:
+        text = json.dumps(data, ensure_ascii=False, indent=2)
     for char, escape in _UNSAFE.items():
-        text = text.replace(char, escape)
+        if char in text:
+            text = text.replace(char, escape)
     return text
+
+
+class _Unusual(Exception):
+    """A value :func:`_dumps` leaves to :func:`json.dumps`."""
+
+
+_STRING = json.encoder.encode_basestring  # as json.dumps(ensure_ascii=False)
+
+
+def _dumps(value: object, newline: str) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` for the strings,
+    whole numbers, lists and dicts with text keys a ScholarlyArticle is made
+    of. Python's json module writes indented JSON with its slow pure-Python
+    encoder; this writes the same text faster."""
+    if isinstance(value, str):
+        return _STRING(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        items = []
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _Unusual
+            text = _STRING(item) if type(item) is str else _dumps(item, inner)
+            items.append(f"{_STRING(key)}: {text}")
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        items = [_STRING(v) if type(v) is str else _dumps(v, inner) for v in value]
+        return "[" + inner + ("," + inner).join(items) + newline + "]"
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    raise _Unusual  # a float, or something json.dumps will reject
 
 
 def _work(link: Link, kind: str) -> dict:

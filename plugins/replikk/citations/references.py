@@ -11,9 +11,13 @@ before the list, citations ``(1)``, ``(2, 5)`` and ``(3–5)`` link to their
 entries when every number in them is in the list, so years like ``(2007)`` and
 numbers that are not references are left alone.
 
-The archive may hold tens of thousands of articles, so only the reference list
-is parsed with beautifulsoup4; the text before it is scanned as a stream of
-tags and text, and citations are looked for in text outside links and code.
+The archive may hold tens of thousands of articles, so nothing here builds a
+parse tree of a whole article. The reference list is read as a stream of tags
+and text when its HTML is plain and well nested, as Python-Markdown writes it,
+and gives there exactly what beautifulsoup4 would; anything else (a comment,
+an unclosed tag, a ``<script>``) is parsed with beautifulsoup4. In the text
+before the list only the citations and the tags that matter are looked at:
+citations are linked in text outside links and code.
 """
 
 from __future__ import annotations
@@ -22,22 +26,53 @@ import html as htmllib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote, quote_plus
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _OL_OPEN = re.compile(r"<ol\b[^>]*>", re.IGNORECASE)
 _OL_CLOSE = re.compile(r"</ol\s*>", re.IGNORECASE)
+_PIECES = re.compile(r"(<[^>]*>)")  # HTML as a stream: text, tag, text, …
+_TAG_NAME = re.compile(r"<(/?)\s*([a-zA-Z0-9]+)")
+_HAS_ID = re.compile(r"\sid\s*=")
+_HTML_SPECIAL = re.compile("[&<>\"']")  # what html.escape replaces
+_SENTENCES = re.compile(r"(?<=[.?!])\s+")
+
+# A tag as Python-Markdown writes one: a name, attributes with quoted values.
+# A list made only of such tags, well nested, reads the same as a stream as
+# it does through beautifulsoup4's html.parser (see _entries).
+_SPACE = "[ \t\n\r\f]"
+_ATTRIBUTE = (
+    rf"{_SPACE}+([a-zA-Z_:][-a-zA-Z0-9_:.]*)"
+    rf"(?:{_SPACE}*={_SPACE}*(?:\"([^\"<]*)\"|'([^'<]*)'))?"
+)
+_PLAIN_TAG = re.compile(
+    rf"<(?:(?P<name>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>(?:{_ATTRIBUTE})*){_SPACE}*"
+    rf"(?P<empty>/?)|/(?P<end>[a-zA-Z][a-zA-Z0-9]*){_SPACE}*)>"
+)
+_PLAIN_ATTRIBUTE = re.compile(_ATTRIBUTE)
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);")
+_VOID = frozenset({"br", "hr", "img", "wbr"})  # void in beautifulsoup4 too
+# Elements whose content an HTML parser reads as raw text, or whose strings
+# beautifulsoup4 keeps apart from the text: a list with one goes to it.
+_RAW = frozenset(
+    {"script", "style", "template", "textarea", "title", "xmp", "iframe"}
+    | {"noembed", "noframes", "noscript", "plaintext", "rt", "rp"}
+)
 
 # Identifiers in a reference's text. A DOI's suffix may hold almost anything,
 # parentheses included (10.1016/S0140-6736(18)30489-6); trailing punctuation
-# and unbalanced closing brackets are trimmed afterwards.
+# and unbalanced closing brackets are trimmed afterwards. The lookahead names
+# the letters a match can start with: it finds the same matches, four times as
+# fast, as the regex engine then skips every other letter at once.
 _IDENTIFIER = re.compile(
-    r"(?P<url>https?://[^\s<>\"]+)"
+    r"(?=[hHdD1pP])"
+    r"(?:(?P<url>https?://[^\s<>\"]+)"
     r"|(?P<doilabel>\bdoi:\s*)?(?<![\w./-])(?P<doi>10\.\d{4,9}/[^\s<>\"]+)"
-    r"|(?P<pmidlabel>\bPMID:?\s*)(?P<pmid>\d{1,9})\b",
+    r"|(?P<pmidlabel>\bPMID:?\s*)(?P<pmid>\d{1,9})\b)",
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://\S+")
@@ -47,8 +82,16 @@ _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/.+)$", re.IGNOR
 _DASH = r"(?:–|—|-|&ndash;|&#8211;|&mdash;)"
 _ITEM = rf"\d{{1,4}}(?:\s*{_DASH}\s*\d{{1,4}})?"
 _CITATION = re.compile(rf"\((?P<items>{_ITEM}(?:\s*,\s*{_ITEM})*)\)")
+_NUMBER = re.compile(r"\d+")
 _RANGE = re.compile(rf"^(\d+)\s*{_DASH}\s*(\d+)$")
 _SKIP_INSIDE = {"a", "code", "pre", "script", "style", "kbd", "samp"}
+_LISTS = {"ol", "ul"}
+# Where such an element may start or end: "<a", "</CODE" (see _skip_depths).
+_SKIP_TAG = re.compile(
+    r"<(/?)\s*(?:"
+    + "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in _SKIP_INSIDE)
+    + r")(?![a-zA-Z0-9])"
+)
 _LONGEST_RANGE = 100  # a "range" longer than this is not a citation
 
 DOI_RESOLVER = "https://doi.org/"
@@ -73,7 +116,7 @@ class Reference:
     @property
     def title(self) -> str:
         """The title in a Vancouver reference: the sentence after the authors."""
-        parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", self.text) if p]
+        parts = [p.strip() for p in _SENTENCES.split(self.text) if p]
         if len(parts) >= 2:
             return parts[1].rstrip(".")
         return self.text
@@ -159,26 +202,149 @@ def find_section(html: str, headings: list[str]) -> tuple[int, int, int] | None:
     return found.start(), opening.start(), end
 
 
-def _items(soup: BeautifulSoup) -> list[tuple[int, Tag]]:
-    ol = soup.find("ol")
-    if ol is None:
+def _entries(ol: str) -> list[tuple[int, str, list[str]]]:
+    """Each entry of the list as (number, its text with whitespace collapsed,
+    the hrefs of its links)."""
+    entries = _plain_entries(_PIECES.split(ol))
+    return _parsed_entries(ol) if entries is None else entries
+
+
+def _parsed_entries(ol: str) -> list[tuple[int, str, list[str]]]:
+    """:func:`_entries` for any HTML, through beautifulsoup4's parse tree."""
+    tree = BeautifulSoup(ol, "html.parser").find("ol")
+    if tree is None:
         return []
     try:
-        start = int(str(ol.get("start", "1")))
+        start = int(str(tree.get("start", "1")))
     except ValueError:
         start = 1
-    items = ol.find_all("li", recursive=False)
-    return [(start + i, li) for i, li in enumerate(items)]
+    return [
+        (
+            start + i,
+            " ".join(li.get_text(" ").split()),
+            [str(a["href"]) for a in li.find_all("a", href=True)],
+        )
+        for i, li in enumerate(tree.find_all("li", recursive=False))
+    ]
 
 
-def _reference(number: int, li: Tag) -> Reference:
-    text = " ".join(li.get_text(" ").split())
+@lru_cache(maxsize=1024)
+def _entity(reference: str) -> str:
+    """The text beautifulsoup4 makes of a character reference such as ``&amp;``."""
+    return BeautifulSoup(f"<b>x{reference}x</b>", "html.parser").b.get_text()[1:-1]
+
+
+def _plain_text(piece: str) -> str | None:
+    """A run of text as beautifulsoup4 reads it; None if it holds a ``<`` or
+    an ``&`` that does not start a character reference."""
+    if "<" in piece:
+        return None
+    if "&" not in piece:
+        return piece
+    if piece.count("&") != len(_ENTITY.findall(piece)):
+        return None
+    return _ENTITY.sub(lambda m: _entity(m.group(0)), piece)
+
+
+def _attributes(tag: re.Match) -> dict[str, str]:
+    """A plain tag's attributes as html.parser gives them (last one wins)."""
+    found = {}
+    for attr in _PLAIN_ATTRIBUTE.finditer(tag.group("attrs")):
+        value = attr.group(2) if attr.group(2) is not None else attr.group(3)
+        found[attr.group(1).lower()] = htmllib.unescape(value) if value else ""
+    return found
+
+
+class _PlainList:
+    """The state of :func:`_plain_entries` as it reads the stream."""
+
+    def __init__(self) -> None:
+        self.open: list[str] = []  # open elements, the list's <ol> first
+        self.entries: list[tuple[int, str, list[str]]] = []
+        self.texts: list[str] | None = None  # the open entry's text, if any
+        self.hrefs: list[str] = []  # … and its links
+        self.start = 1
+
+    def add_entry(self) -> None:
+        text = " ".join(" ".join(self.texts or ()).split())
+        self.entries.append((self.start + len(self.entries), text, self.hrefs))
+        self.texts = None
+
+    def start_tag(self, tag: re.Match, first: bool) -> bool:
+        """Read a start tag; False if the list is not plain."""
+        name = tag.group("name").lower()
+        empty = bool(tag.group("empty")) or name in _VOID
+        if name in _RAW or (not self.open and not (first and name == "ol")):
+            return False
+        if not self.open:  # the list itself
+            if empty:
+                return False
+            try:
+                self.start = int(_attributes(tag).get("start", "1"))
+            except ValueError:
+                self.start = 1
+        elif name == "li" and len(self.open) == 1:
+            self.texts, self.hrefs = [], []
+            if empty:
+                self.add_entry()
+        elif name == "a" and self.texts is not None:
+            attributes = _attributes(tag)
+            if "href" in attributes:
+                self.hrefs.append(attributes["href"])
+        if not empty:
+            self.open.append(name)
+        return True
+
+    def end_tag(self, tag: re.Match, last: bool) -> bool:
+        """Read an end tag; False if the list is not plain."""
+        name = tag.group("end").lower()
+        if not self.open or self.open[-1] != name or name in _VOID:
+            return False
+        self.open.pop()
+        if not self.open and not last:
+            return False  # more after the list's end
+        if self.texts is not None and len(self.open) == 1:
+            self.add_entry()
+        return True
+
+
+def _plain_entries(pieces: list[str]) -> list[tuple[int, str, list[str]]] | None:
+    """:func:`_parsed_entries` for a list of plain, well-nested tags read as a
+    stream (``pieces``: text, tag, text, …, from ``<ol>`` to ``</ol>``); None
+    for any other list.
+
+    beautifulsoup4 makes a text node of each run of text between two tags and
+    gives an element everything up to its end tag; with only plain tags, each
+    closed in order, the stream has the same nodes in the same places.
+    """
+    state = _PlainList()
+    for i, piece in enumerate(pieces):
+        if not i % 2:  # text
+            text = _plain_text(piece)
+            if text is None:
+                return None
+            if state.texts is not None and text:
+                state.texts.append(text)
+            continue
+        tag = _PLAIN_TAG.fullmatch(piece)
+        if tag is None:
+            return None
+        if tag.group("end") is None:
+            plain = state.start_tag(tag, first=i == 1)
+        else:
+            plain = state.end_tag(tag, last=i == len(pieces) - 2)
+        if not plain:
+            return None
+    return None if state.open else state.entries
+
+
+def _reference(number: int, text: str, hrefs: list[str]) -> Reference:
     ref = Reference(number, text)
-    for link in li.find_all("a", href=True):
-        match = _IDENTIFIER.match(str(link["href"]))
+    for href in hrefs:
+        match = _IDENTIFIER.match(href)
         if match is not None:
             _note(ref, match)
-    for match in _IDENTIFIER.finditer(text):
+    for match in _IDENTIFIER.finditer(ref.text):
         _note(ref, match)
     return ref
 
@@ -203,8 +369,7 @@ def parse_references(html: str, headings: list[str]) -> list[Reference]:
     if section is None:
         return []
     _, start, end = section
-    soup = BeautifulSoup(html[start:end], "html.parser")
-    return [_reference(n, li) for n, li in _items(soup)]
+    return [_reference(*entry) for entry in _entries(html[start:end])]
 
 
 def cited_titles(html: str, headings: list[str]) -> dict[str, str]:
@@ -236,7 +401,7 @@ def _numbers(items: str, known: set[int] | None) -> list[int] | None:
             wanted = list(range(first, last + 1))
         else:
             wanted = [int(part)]
-        if known is not None and not all(n in known for n in wanted):
+        if known is not None and not known.issuperset(wanted):
             return None
         numbers += wanted
     return numbers
@@ -255,12 +420,42 @@ def _is_missing(items: str, known: set[int]) -> bool:
 
 def _link_citation(match: re.Match, cite_id: str, page: str = "") -> str:
     """``(2, 5)`` → ``(<a href="#ref-2">2</a>, <a href="#ref-5">5</a>)``."""
-    inner = re.sub(
-        r"\d+",
+    inner = _NUMBER.sub(
         lambda m: f'<a href="{page}#ref-{int(m.group(0))}">{m.group(0)}</a>',
         match.group("items"),
     )
     return f'<span class="citation" id="{cite_id}">({inner})</span>'
+
+
+def _in_tag(html: str, at: int) -> bool:
+    """Whether ``at`` is in a tag of ``html`` read as a stream of tags ``<…>``
+    and text: a tag runs from the first ``<`` after a ``>`` (or after the
+    start) to the next ``>``; what follows the last ``>`` is text, or read as
+    a tag if it starts with ``<``."""
+    closed = html.rfind(">", 0, at)
+    if html.find(">", at) < 0:
+        return html.startswith("<", closed + 1)
+    return html.rfind("<", 0, at) > closed
+
+
+def _skip_depths(html: str) -> list[tuple[int, int]]:
+    """Where the elements citations are not looked for in (``<a>``,
+    ``<code>``, …) open and close: (position of the tag, depth after it)."""
+    depths = []
+    depth = 0
+    for match in _SKIP_TAG.finditer(html):
+        at = match.start()
+        end = html.find(">", at)
+        if end < 0:
+            break  # no tag from here on, only text
+        if html.rfind("<", 0, at) > html.rfind(">", 0, at):
+            continue  # "<a" inside another tag: an attribute's value
+        if match.group(1):
+            depth = max(0, depth - 1)
+        elif html[end - 1] != "/":  # not <a/>
+            depth += 1
+        depths.append((at, depth))
+    return depths
 
 
 def link_citations(
@@ -270,47 +465,56 @@ def link_citations(
 
     ``page`` goes before each ``#ref-N`` (see :func:`link_references`).
     Citations naming numbers the list lacks are appended to ``missing``.
+    Citations in tags (an attribute's value) and inside links and code are
+    left alone.
     """
     cited_at: dict[int, list[str]] = {}
     if not known:
         return html, cited_at
+    # A citation holds no "<" or ">", so each one found in the whole text lies
+    # in one tag or in one stretch of text between tags: looking at the few
+    # citations, not at every tag, is enough.
+    found = list(_CITATION.finditer(html))
+    if not found:
+        return html, cited_at
+    depths = _skip_depths(html) if "<" in html else []
     out: list[str] = []
-    skipping = 0
+    done = 0  # html[:done] is in out
     count = 0
-
-    def replace(match: re.Match) -> str:
-        nonlocal count
-        numbers = _numbers(match.group("items"), known)
+    step = 0  # depths[:step] lie before the citation at hand
+    for match in found:
+        at = match.start()
+        while step < len(depths) and depths[step][0] < at:
+            step += 1
+        if (step and depths[step - 1][1]) or _in_tag(html, at):
+            continue
+        items = match.group("items")
+        numbers = _numbers(items, known)
         if numbers is None:
-            if missing is not None and _is_missing(match.group("items"), known):
+            if missing is not None and _is_missing(items, known):
                 missing.append(match.group(0))
-            return match.group(0)
+            continue
         count += 1
         cite_id = f"cite-{count}"
         for number in dict.fromkeys(numbers):
             cited_at.setdefault(number, []).append(cite_id)
-        return _link_citation(match, cite_id, page)
-
-    for piece in re.split(r"(<[^>]*>)", html):
-        if piece.startswith("<"):
-            closing, name = _tag(piece)
-            if name in _SKIP_INSIDE:
-                skipping = max(0, skipping + _depth_change(piece, closing))
-            out.append(piece)
-            continue
-        if skipping or "(" not in piece:
-            out.append(piece)
-            continue
-        out.append(_CITATION.sub(replace, piece))
+        out += (html[done:at], _link_citation(match, cite_id, page))
+        done = match.end()
+    out.append(html[done:])
     return "".join(out), cited_at
 
 
+def _escape(text: str) -> str:
+    """``html.escape``, which most hrefs and labels need nothing of."""
+    return htmllib.escape(text) if _HTML_SPECIAL.search(text) else text
+
+
 def _link(href: str, text: str, cls: str | None = None, label: str | None = None):
-    attrs = f' href="{htmllib.escape(href)}"'
+    attrs = f' href="{_escape(href)}"'
     if cls:
         attrs += f' class="{cls}"'
     if label:
-        attrs += f' aria-label="{htmllib.escape(label)}"'
+        attrs += f' aria-label="{_escape(label)}"'
     return f"<a{attrs}>{text}</a>"
 
 
@@ -345,28 +549,23 @@ def _linkify(text: str) -> str:
 
 def _tag(piece: str) -> tuple[bool, str]:
     """Whether a tag closes, and its lower-case name."""
-    match = re.match(r"<(/?)\s*([a-zA-Z0-9]+)", piece)
+    match = _TAG_NAME.match(piece)
     if match is None:  # a comment, a doctype
         return False, ""
     return match.group(1) == "/", match.group(2).lower()
 
 
-def _depth_change(piece: str, closing: bool) -> int:
-    if closing:
-        return -1
-    return 0 if piece.endswith("/>") else 1
-
-
 def _anchored(li: str, number: int) -> str:
     """``<li>`` → ``<li id="ref-3">``, unless the entry has an id already."""
-    if re.search(r"\sid\s*=", li):
+    if _HAS_ID.search(li):
         return li
     return f'<li id="ref-{number}"' + li[3:]
 
 
-def _rewrite_list(ol: str, extras: list[tuple[int, str]]) -> str:
-    """The list with each entry anchored, its identifiers linked, and
-    ``extras[i]`` (the entry's number, more links) put at the end of entry i.
+def _rewrite_list(pieces: list[str], extras: list[tuple[int, str]]) -> str:
+    """The list (``pieces``: its text and tags) with each entry anchored, its
+    identifiers linked, and ``extras[i]`` (the entry's number, more links) put
+    at the end of entry i.
 
     Works on the HTML as a stream of tags and text, as the citations do:
     rewriting it through a parse tree would cost more than the parse.
@@ -376,35 +575,34 @@ def _rewrite_list(ol: str, extras: list[tuple[int, str]]) -> str:
     skipping = 0  # inside <a>, <code>, …
     index = -1
     open_item = False
-
-    def close_item() -> None:
-        nonlocal open_item
-        if open_item and 0 <= index < len(extras):
-            out.append(extras[index][1])
-        open_item = False
-
-    for piece in re.split(r"(<[^>]*>)", ol):
+    for piece in pieces:
         if not piece.startswith("<"):
             out.append(piece if skipping or not open_item else _linkify(piece))
             continue
         closing, name = _tag(piece)
         tag = piece
-        if name in {"ol", "ul"}:
-            if closing and lists == 1:
-                close_item()
+        if open_item and lists == 1 and (name == "li" or (closing and name in _LISTS)):
+            if index < len(extras):
+                out.append(extras[index][1])  # the end of the entry
+            open_item = False
+        if name in _LISTS:
             lists += -1 if closing else 1
-        elif name == "li" and lists == 1:
-            close_item()
-            if not closing:
-                index += 1
-                open_item = True
-                if index < len(extras):
-                    tag = _anchored(piece, extras[index][0])
+        elif name == "li" and lists == 1 and not closing:
+            index += 1
+            open_item = True
+            if index < len(extras):
+                tag = _anchored(piece, extras[index][0])
         elif name in _SKIP_INSIDE:
-            skipping = max(0, skipping + _depth_change(piece, closing))
+            skipping = max(0, skipping - 1) if closing else skipping + _opens(piece)
         out.append(tag)
-    close_item()
+    if open_item and index < len(extras):
+        out.append(extras[index][1])
     return "".join(out)
+
+
+def _opens(tag: str) -> int:
+    """1 for a start tag, 0 for an empty one (``<a/>``)."""
+    return 0 if tag.endswith("/>") else 1
 
 
 def link_references(
@@ -426,9 +624,12 @@ def link_references(
     if section is None:
         return Linked(html, [], {})
     heading, start, end = section
-    soup = BeautifulSoup(html[start:end], "html.parser")
-    items = _items(soup)
-    references = [_reference(n, li) for n, li in items]
+    ol = html[start:end]
+    pieces = _PIECES.split(ol)
+    entries = _plain_entries(pieces)
+    if entries is None:
+        entries = _parsed_entries(ol)
+    references = [_reference(*entry) for entry in entries]
     known = {r.number for r in references}
     missing: list[str] = []
     body, cited_at = link_citations(html[:heading], known, page, missing)
@@ -437,13 +638,13 @@ def link_references(
         more = []
         own = archive(ref) if archive else None
         if own:
-            more.append(_link(own, htmllib.escape(labels.archive), "ref-archive"))
+            more.append(_link(own, _escape(labels.archive), "ref-archive"))
         if ref.doi is None:
             query = quote_plus(" ".join(_URL.sub(" ", ref.text).split()))
             more.append(
                 _link(
                     CROSSREF_SEARCH.format(query=query),
-                    htmllib.escape(labels.crossref),
+                    _escape(labels.crossref),
                     "ref-search",
                 )
             )
@@ -452,13 +653,12 @@ def link_references(
             arrow = "↑" if len(places) == 1 else f"↑{i}"
             # The arrow is seen, the words are heard (an aria-label that
             # differs from the visible text fails WCAG 2.5.3).
-            label = htmllib.escape(labels.back.format(n=i))
+            label = _escape(labels.back.format(n=i))
             text = (
                 f'<span aria-hidden="true">{arrow}</span>'
                 f'<span class="visually-hidden">{label}</span>'
             )
             more.append(_link(f"{page}#{cite_id}", text, "ref-back"))
         extras.append((ref.number, "".join(f" {m}" for m in more)))
-    ol = _rewrite_list(html[start:end], extras)
-    rebuilt = body + html[heading:start] + ol + html[end:]
+    rebuilt = body + html[heading:start] + _rewrite_list(pieces, extras) + html[end:]
     return Linked(rebuilt, references, cited_at, list(dict.fromkeys(missing)))
