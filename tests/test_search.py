@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from replikk.build import build
+
+from .conftest import ROOT, SETTINGS, _overrides, serve
 
 pytestmark = pytest.mark.browser
 
@@ -107,3 +109,20 @@ def test_an_article_is_found_by_its_own_words_not_by_its_replies(page, sample_ur
     # are not the article's words.
     results = search(page, sample_url, "førsteamanuensis")
     assert all("Norwegian general practice" not in r["title"] for r in results)
+
+
+def test_an_index_built_in_batches_finds_the_same_articles(page, sample_url, tmp_path):
+    # Pagefind runs over three articles at a time; the merged index must find
+    # across batches what the one-batch index finds.
+    output = tmp_path / "output"
+    build(SETTINGS, _overrides(ROOT / "content", output, {"SEARCH_BATCH": 3}))
+    queries = ("fysioterapeut", "vikarbyråer")
+    expected = {query: search(page, sample_url, query) for query in queries}
+    with serve(output) as url:
+        for query, results in expected.items():
+            assert search(page, url, query) == results
+        page.goto(f"{url}/sok/")
+        page.wait_for_selector("#filter-author")
+        authors = page.eval_on_selector_all("#filter-author option", "os => os.length")
+    assert len(expected["fysioterapeut"]) > 3
+    assert authors > 5

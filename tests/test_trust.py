@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -140,15 +139,8 @@ def test_two_builds_of_the_same_content_are_byte_identical(tmp_path):
     first, second = tmp_path / "one", tmp_path / "two"
     build(SETTINGS, _overrides(ROOT / "content", first, {}))
     build(SETTINGS, _overrides(ROOT / "content", second, {}))
-    assert output_differences(first, second) == []
-    entries = [
-        json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
-        for out in (first, second)
-    ]
-    counts = [
-        {lang: v["page_count"] for lang, v in e["languages"].items()} for e in entries
-    ]
-    assert counts[0] == counts[1]
+    assert (first / "pagefind" / "pagefind-entry.json").exists()
+    assert output_differences(first, second) == []  # the search index too
 
 
 def _links(page: Path, output: Path, siteurl: str) -> list[tuple[str, Path, str]]:

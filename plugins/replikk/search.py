@@ -4,23 +4,41 @@ Only article pages carry ``data-pagefind-body``, so each article is indexed
 once, whatever lists show it. The whole archive is one index with Norwegian
 stemming (it is mostly Norwegian, and one index lets a reader find an English
 article from the Norwegian search page); each article's language is a filter.
+
+Pagefind holds all it indexes in memory (about 0.3 MB per article), so it
+runs over ``SEARCH_BATCH`` articles at a time and the batches' bundles are
+merged into one (pagefind_merge.py): the same index, with the memory of one
+batch.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+
+from .pagefind_merge import BundleFormatError, merge_bundles
 
 DEFAULTS: dict[str, object] = {
     "SEARCH_INDEX": True,
     "SEARCH_LANGUAGE": "nb",
     # The search page, per interface language.
     "SEARCH_PAGES": {"nb": "sok/", "en": "en/search/"},
+    # Pages per Pagefind run: its peak memory is about 0.3 MB per article.
+    "SEARCH_BATCH": 400,
 }
+
+# Pagefind indexes only pages with this attribute when any page has it.
+BODY_ATTRIBUTE = b"data-pagefind-body"
+BODY = re.compile(rb"<[a-zA-Z][^>]*\s" + BODY_ATTRIBUTE + rb"[\s=/>]")
 
 
 class SearchIndexError(RuntimeError):
@@ -39,18 +57,86 @@ def check_settings(settings: dict) -> None:
         raise ValueError(
             f"SEARCH_PAGES must map a language to a URL ending in '/', not {pages!r}"
         )
+    batch = setting(settings, "SEARCH_BATCH")
+    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
+        raise ValueError(f"SEARCH_BATCH must be a whole number above 0, not {batch!r}")
 
 
 def index_site(output: Path, settings: dict) -> None:
-    """Run Pagefind over a built site (the last step of build and publish)."""
+    """Index a built site with Pagefind (the last step of build and publish),
+    SEARCH_BATCH pages per run, into ``output/pagefind/``."""
     if not setting(settings, "SEARCH_INDEX"):
         return
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(output),
+    pages = [p.relative_to(output).as_posix() for p in _pages_to_index(output)]
+    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=output))
+    try:
+        bundles = []
+        # No pages: one run over the site, to fail with Pagefind's own words.
+        for glob in list(_globs(pages, setting(settings, "SEARCH_BATCH"))) or [None]:
+            bundles.append(work / str(len(bundles)))
+            _run_pagefind(output, glob, bundles[-1], settings)
+        try:
+            merge_bundles(bundles, output / "pagefind")
+        except BundleFormatError as error:
+            raise SearchIndexError(f"Pagefind's index of {output}: {error}") from error
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _pages_to_index(output: Path) -> list[Path]:
+    """What one Pagefind run over the site would index: the pages with
+    ``data-pagefind-body`` if there are any, else every page."""
+    pages = sorted(
+        Path(folder, name)
+        for folder, _, names in os.walk(output)
+        for name in names
+        if name.endswith(".html")
+    )
+    return [p for p in pages if _has_body(p.read_bytes())] or pages
+
+
+def _has_body(html: bytes) -> bool:
+    found = html.find(BODY_ATTRIBUTE)
+    while found >= 0:
+        # Only inside a tag: from the last "<" before it.
+        if BODY.match(html, max(html.rfind(b"<", 0, found), 0)):
+            return True
+        found = html.find(BODY_ATTRIBUTE, found + 1)
+    return False
+
+
+# Pagefind's globs (wax) need these escaped; a backslash cannot be, so it
+# matches any one character instead.
+GLOB_SPECIAL = re.compile(r"[?*$:,()\[\]{}<>\\]")
+GLOB_LENGTH = 100_000  # one command-line argument may be at most 128 KiB
+
+
+def _glob_escape(special: re.Match) -> str:
+    return "?" if special[0] == "\\" else "\\" + special[0]
+
+
+def _globs(pages: list[str], batch: int) -> Iterator[str]:
+    """A glob naming each batch's pages, for Pagefind's --glob."""
+    names: list[str] = []
+    length = 0
+    for page in pages:
+        name = GLOB_SPECIAL.sub(_glob_escape, page)
+        if names and (len(names) == batch or length + len(name) > GLOB_LENGTH):
+            yield "{" + ",".join(names) + "}"
+            names, length = [], 0
+        names.append(name)
+        length += len(name) + 1
+    if names:
+        yield "{" + ",".join(names) + "}"
+
+
+def _run_pagefind(site: Path, glob: str | None, bundle: Path, settings: dict) -> None:
+    command = [sys.executable, "-m", "pagefind", "--site", str(site)]
+    if glob:
+        command += ["--glob", glob]
+    command += [
+        "--output-path",
+        str(bundle),
         "--force-language",
         str(setting(settings, "SEARCH_LANGUAGE")),
         "--silent",
@@ -58,7 +144,7 @@ def index_site(output: Path, settings: dict) -> None:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SearchIndexError(
-            f"Pagefind could not index {output}: {done.stderr.strip() or done.stdout}"
+            f"Pagefind could not index {site}: {done.stderr.strip() or done.stdout}"
         )
 
 

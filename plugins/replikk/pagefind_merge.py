@@ -1,0 +1,483 @@
+"""Merge Pagefind bundles built over disjoint sets of pages into one bundle.
+
+Pagefind holds every page's words in memory while it builds an index (about
+0.3 MB per article, 1.7 GB at 5,000 articles), with no option to bound it.
+So the build indexes the articles in batches, one Pagefind run each, and
+merges the batches' bundles here into the bundle one run over all pages
+would have written: the same pages, words, word positions, filters and
+metadata, so the same search results.
+
+This reads Pagefind's own index format (Pagefind is pinned in
+pyproject.toml; tests/test_search_index.py compares a merged bundle with one
+run's, so a Pagefind version that changes the format fails there first).
+Per language:
+
+- ``pagefind.<hash>.pf_meta``: [version, pages [[fragment hash, word
+  count]], index chunks [[from, to, hash]], filters [[name, hash]], sorts,
+  meta fields];
+- ``index/<hash>.pf_index``: [[words]], a word being [word, pages,
+  variants], a page [page number, locations, meta locations] with page
+  numbers delta-encoded (the first absolute), a variant [form, pages];
+  words sorted, in chunks of about 20,000 locations;
+- ``filter/<hash>.pf_filter``: [name, [[value, [page numbers]]]];
+- ``fragment/<hash>.pf_fragment``: one page's JSON, the same in any bundle.
+
+Each file is gzipped CBOR after the ``pagefind_dcd`` signature. Words and
+locations are copied as bytes; only page numbers are renumbered.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import heapq
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby, pairwise
+from pathlib import Path
+
+SIGNATURE = b"pagefind_dcd"
+CHUNK_LOCATIONS = 20_000  # Pagefind's index chunk size
+ARRAY, TEXT, UINT = 4, 3, 0
+
+
+class BundleFormatError(ValueError):
+    """A bundle is not in the Pagefind format this module knows."""
+
+
+# --- CBOR, as much of it as Pagefind writes ---
+
+
+_BYTES = [bytes([b]) for b in range(256)]
+
+
+def _head(major: int, value: int) -> bytes:
+    """A CBOR item head in its shortest form, as Pagefind's encoder writes it."""
+    base = major << 5
+    if value < 24:
+        return _BYTES[base | value]
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if value < 1 << (8 * size):
+            return bytes([base | info]) + value.to_bytes(size, "big")
+    raise BundleFormatError(f"integer too large for CBOR: {value}")
+
+
+def _read_head(data: bytes, i: int) -> tuple[int, int, int]:
+    """(major type, value, next offset) of the item head at ``i``."""
+    first = data[i]
+    info = first & 31
+    if info < 24:
+        return first >> 5, info, i + 1
+    if info > 27:
+        raise BundleFormatError(f"unexpected CBOR head {first:#x} at {i}")
+    size = 1 << (info - 24)
+    return first >> 5, int.from_bytes(data[i + 1 : i + 1 + size], "big"), i + 1 + size
+
+
+def _expect(data: bytes, i: int, major: int) -> tuple[int, int]:
+    kind, value, i = _read_head(data, i)
+    if kind != major:
+        raise BundleFormatError(f"expected CBOR type {major}, found {kind} at {i}")
+    return value, i
+
+
+def decode(data: bytes, i: int = 0) -> tuple[object, int]:
+    """A whole item: integers, text and arrays (the small files: meta, filters)."""
+    kind, value, i = _read_head(data, i)
+    if kind == UINT:
+        return value, i
+    if kind == 1:
+        return -1 - value, i
+    if kind == TEXT:
+        return data[i : i + value].decode("utf-8"), i + value
+    if kind == ARRAY:
+        items = []
+        for _ in range(value):
+            item, i = decode(data, i)
+            items.append(item)
+        return items, i
+    raise BundleFormatError(f"unexpected CBOR type {kind} at {i}")
+
+
+def encode(item: object) -> bytes:
+    if isinstance(item, str):
+        raw = item.encode("utf-8")
+        return _head(TEXT, len(raw)) + raw
+    if isinstance(item, int):
+        return _head(UINT, item) if item >= 0 else _head(1, -1 - item)
+    if isinstance(item, list):
+        return _head(ARRAY, len(item)) + b"".join(encode(x) for x in item)
+    raise BundleFormatError(f"cannot encode {item!r}")
+
+
+def read_file(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise BundleFormatError(f"{path} is not a Pagefind index file")
+    return data[len(SIGNATURE) :]
+
+
+def write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(SIGNATURE + data, compresslevel=6, mtime=0))
+
+
+# --- the word index ---
+
+
+@dataclass(slots=True)
+class Pages:
+    """One word's pages in one bundle: the first page's number is rewritten,
+    everything else is copied as bytes."""
+
+    count: int
+    first: int  # page number of the first page
+    last: int  # page number of the last page
+    first_rest: bytes  # the first page's locations, as encoded
+    others: bytes  # the other pages, as encoded
+    locations: int  # what Pagefind counts towards a chunk's size
+
+
+def _read_pages(data: bytes, i: int) -> tuple[Pages, int]:
+    # The hot loop of a merge, once per page of every word, so the CBOR heads
+    # are read inline: [page delta, [locations], [meta locations]].
+    count = data[i] - 0x80  # an array head, read inline when short
+    if 0 <= count < 24:
+        i += 1
+    else:
+        count, i = _expect(data, i, ARRAY)
+    page = locations = 0
+    first_rest = b""
+    others = i
+    for n in range(count):
+        if data[i] != 0x83:  # [page, locs, meta]
+            raise BundleFormatError(f"a page is not [page, locs, meta] at {i}")
+        info = data[i + 1]
+        if info < 24:
+            page += info
+            i += 2
+        else:
+            size = 1 << (info - 24)
+            page += int.from_bytes(data[i + 2 : i + 2 + size], "big")
+            i += 2 + size
+        rest = i
+        for _ in range(2):  # the locations, then the meta locations
+            length = data[i] - 0x80
+            if 0 <= length < 24:
+                i += 1
+            else:
+                length, i = _expect(data, i, ARRAY)
+            locations += length
+            for _ in range(length):
+                info = data[i] & 31
+                i += 1 if info < 24 else 1 + (1 << (info - 24))
+        if n == 0:
+            first, first_rest, others = page, data[rest:i], i
+    if not count:
+        first = 0
+    return Pages(count, first, page, first_rest, data[others:i], locations + count), i
+
+
+def _write_pages(parts: list[tuple[Pages, int]]) -> bytes:
+    """Pages of several bundles as one list, each bundle's page numbers
+    shifted by its offset (only each bundle's first delta changes)."""
+    if len(parts) == 1:  # most words are in one bundle only
+        pages, offset = parts[0]
+        if not pages.count:
+            return b"\x80"
+        first = _head(UINT, pages.first + offset)
+        return b"".join(
+            (_head(ARRAY, pages.count), b"\x83", first, pages.first_rest, pages.others)
+        )
+    out = [_head(ARRAY, sum(p.count for p, _ in parts))]
+    previous = 0
+    for pages, offset in parts:
+        if pages.count:
+            first = pages.first + offset
+            out += [
+                b"\x83",
+                _head(UINT, first - previous),
+                pages.first_rest,
+                pages.others,
+            ]
+            previous = pages.last + offset
+    return b"".join(out)
+
+
+# A word of one bundle: (word as UTF-8, word as encoded, pages,
+# ((variant form as encoded, pages), ...)). Words sort by their UTF-8 bytes,
+# as Pagefind sorts them.
+Word = tuple[bytes, bytes, Pages, tuple[tuple[bytes, Pages], ...]]
+
+
+def _read_text(data: bytes, i: int) -> tuple[bytes, bytes, int]:
+    """A text item: (its UTF-8, the item as encoded, next offset)."""
+    length = data[i] - 0x60  # a text head, read inline when short
+    if 0 <= length < 24:
+        start = i + 1
+    else:
+        length, start = _expect(data, i, TEXT)
+    return data[start : start + length], data[i : start + length], start + length
+
+
+def _read_words(data: bytes) -> Iterator[Word]:
+    if data[0] != 0x81:  # [words]
+        raise BundleFormatError("an index chunk is not [words]")
+    count, i = _expect(data, 1, ARRAY)
+    for _ in range(count):
+        if data[i] != 0x83:  # [word, pages, variants]
+            raise BundleFormatError(f"a word is not [word, pages, variants] at {i}")
+        word, encoded, i = _read_text(data, i + 1)
+        pages, i = _read_pages(data, i)
+        count_variants, i = _expect(data, i, ARRAY)
+        variants = []
+        for _ in range(count_variants):
+            if data[i] != 0x82:  # [form, pages]
+                raise BundleFormatError(f"a variant is not [form, pages] at {i}")
+            _, form, i = _read_text(data, i + 1)
+            found, i = _read_pages(data, i)
+            variants.append((form, found))
+        yield word, encoded, pages, tuple(variants)
+
+
+def _merge_word(found: list[tuple[Word, int]]) -> tuple[bytes, int]:
+    """One word of every bundle that has it, encoded; and its chunk size."""
+    parts = [(word[2], offset) for word, offset in found]
+    out = [b"\x83", found[0][0][1], _write_pages(parts)]
+    if not any(word[3] for word, _ in found):
+        out.append(b"\x80")  # no variants
+    else:
+        variants: dict[bytes, list[tuple[Pages, int]]] = {}
+        for word, offset in found:
+            for form, pages in word[3]:
+                variants.setdefault(form, []).append((pages, offset))
+        out.append(_head(ARRAY, len(variants)))
+        for form in sorted(variants, key=lambda f: decode(f)[0]):
+            out += [b"\x82", form, _write_pages(variants[form])]
+    return b"".join(out), sum(pages.locations for pages, _ in parts)
+
+
+# --- bundles ---
+
+
+@dataclass
+class _Index:
+    """One language's index in one bundle."""
+
+    bundle: Path
+    meta: list  # the pf_meta file, decoded
+    offset: int = 0  # how many pages come before this bundle's
+
+    @property
+    def pages(self) -> list:
+        return self.meta[1]
+
+    def words(self) -> Iterator[tuple[Word, int]]:
+        for _, _, chunk in self.meta[2]:
+            for word in _read_words(
+                read_file(self.bundle / "index" / f"{chunk}.pf_index")
+            ):
+                yield word, self.offset
+
+    def filters(self) -> Iterator[tuple[str, str, list[int]]]:
+        for _, name in self.meta[3]:
+            (filter_name, values), _ = decode(
+                read_file(self.bundle / "filter" / f"{name}.pf_filter")
+            )
+            for value, numbers in values:
+                yield filter_name, value, [n + self.offset for n in numbers]
+
+
+def _word_of(found: tuple[Word, int]) -> bytes:
+    return found[0][0]
+
+
+def _name(language: str, data: bytes, used: set[str], length: int = 7) -> str:
+    """A file name as Pagefind makes one: the language, '_', the start of a
+    SHA-1 of the content, longer when it is taken."""
+    digest = hashlib.sha1(data).hexdigest()
+    while (name := f"{language}_{digest[:length]}") in used:
+        length += 1
+    used.add(name)
+    return name
+
+
+def _prefixes(left: str, right: str) -> tuple[str, str]:
+    """The shortest prefixes that still tell two neighbouring chunks apart."""
+    common = 0
+    for a, b in zip(left, right, strict=False):
+        if a != b:
+            break
+        common += 1
+    return left[: common + 1], right[: common + 1]
+
+
+class _Writer:
+    """Writes one language's merged index into the target bundle."""
+
+    def __init__(self, language: str, target: Path, fragments: set[str]) -> None:
+        self.language, self.target = language, target
+        self.fragments = fragments  # shared by all languages: one folder
+        self.names: set[str] = set()
+
+    def pages(self, parts: list[_Index]) -> list[list]:
+        """Every page, in bundle order; fragments move over, renamed only
+        when two bundles chose the same name."""
+        pages = []
+        for part in parts:
+            renamed: dict[str, str] = {}
+            for fragment, word_count in part.pages:
+                if fragment not in renamed:
+                    source = part.bundle / "fragment" / f"{fragment}.pf_fragment"
+                    name = fragment
+                    if name in self.fragments:
+                        name = _name(self.language, source.read_bytes(), self.fragments)
+                    self.fragments.add(name)
+                    renamed[fragment] = name
+                    os.replace(source, self.target / "fragment" / f"{name}.pf_fragment")
+                pages.append([renamed[fragment], word_count])
+        return pages
+
+    def words(self, parts: list[_Index]) -> list[list[str]]:
+        """The bundles' sorted words merged and chunked as Pagefind chunks
+        them; the chunks' [from, to, file name]."""
+        chunks: list[list[str]] = []
+        chunk: list[bytes] = []
+        first = b""
+        size = 0
+
+        def close(last: bytes) -> None:
+            name = self._write_chunk(chunk)
+            chunks.append([first.decode("utf-8"), last.decode("utf-8"), name])
+
+        merged = heapq.merge(*(p.words() for p in parts), key=_word_of)
+        for word, found in groupby(merged, key=_word_of):
+            if not chunk:
+                first = word
+            encoded, locations = _merge_word(list(found))
+            chunk.append(encoded)
+            size += locations
+            if size >= CHUNK_LOCATIONS:
+                close(word)
+                chunk, size = [], 0
+        if chunk:
+            close(word)
+        for left, right in pairwise(chunks):
+            to, right[0] = _prefixes(left[1], right[0])
+            if to >= left[0]:  # as Pagefind: a range never ends before it starts
+                left[1] = to
+        return chunks
+
+    def _write_chunk(self, words: list[bytes]) -> str:
+        data = _head(ARRAY, 1) + _head(ARRAY, len(words)) + b"".join(words)
+        name = _name(self.language, data, self.names)
+        write_file(self.target / "index" / f"{name}.pf_index", data)
+        return name
+
+    def filters(self, parts: list[_Index]) -> list[list[str]]:
+        """Each filter's values with their pages; the filters' [name, file name]."""
+        values: dict[str, dict[str, list[int]]] = {}
+        for part in parts:
+            for name, value, numbers in part.filters():
+                values.setdefault(name, {}).setdefault(value, []).extend(numbers)
+        filters = []
+        for name, pages in sorted(values.items()):
+            data = encode([name, [[value, pages[value]] for value in sorted(pages)]])
+            file_name = _name(self.language, data, self.names)
+            write_file(self.target / "filter" / f"{file_name}.pf_filter", data)
+            filters.append([name, file_name])
+        return filters
+
+    def meta(
+        self, version: str, pages: list, chunks: list, filters: list, fields: list
+    ) -> str:
+        data = encode([version, pages, chunks, filters, [], fields])
+        name = _name(self.language, data, set(), len(self.language) + 8)
+        write_file(self.target / f"pagefind.{name}.pf_meta", data)
+        return name
+
+
+def _merge_language(
+    language: str, parts: list[_Index], target: Path, fragments: set[str]
+) -> str:
+    """Merge one language's indexes; the name of its merged meta file."""
+    offset = 0
+    for part in parts:
+        if part.meta[4]:
+            raise BundleFormatError(
+                f"{part.bundle}: pages sorted with data-pagefind-sort cannot be "
+                "indexed in batches"
+            )
+        part.offset = offset
+        offset += len(part.pages)
+    writer = _Writer(language, target, fragments)
+    return writer.meta(
+        parts[0].meta[0],
+        writer.pages(parts),
+        writer.words(parts),
+        writer.filters(parts),
+        sorted({field for part in parts for field in part.meta[5]}),
+    )
+
+
+def _entry(bundle: Path) -> dict:
+    return json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def _move_assets(bundles: list[Path], target: Path) -> None:
+    """The search scripts, styles and WebAssembly (the same in every bundle,
+    but a language's WebAssembly only where the language is)."""
+    index_files = {"pagefind-entry.json"}
+    for bundle in bundles:
+        for item in bundle.iterdir():
+            if (
+                item.is_file()
+                and item.suffix != ".pf_meta"
+                and item.name not in index_files
+                and not (target / item.name).exists()
+            ):
+                os.replace(item, target / item.name)
+
+
+def merge_bundles(bundles: list[Path], target: Path) -> None:
+    """Merge Pagefind bundles of disjoint sets of pages into ``target``, a
+    new folder; the bundles are used up."""
+    if not bundles:
+        raise ValueError("no bundles to merge")
+    entries = [_entry(b) for b in bundles]
+    for sub in ("index", "filter", "fragment"):
+        (target / sub).mkdir(parents=True)
+    _move_assets(bundles, target)
+    languages: dict[str, dict] = {}
+    fragments: set[str] = set()
+    for language in sorted({lang for e in entries for lang in e["languages"]}):
+        found = [
+            (bundle, entry["languages"][language])
+            for bundle, entry in zip(bundles, entries, strict=True)
+            if language in entry["languages"]
+        ]
+        parts = [
+            _Index(
+                bundle,
+                decode(read_file(bundle / f"pagefind.{info['hash']}.pf_meta"))[0],
+            )
+            for bundle, info in found
+        ]
+        languages[language] = {
+            "hash": _merge_language(language, parts, target, fragments),
+            "wasm": found[0][1]["wasm"],
+            "page_count": sum(len(p.pages) for p in parts),
+        }
+    entry = {
+        "version": entries[0]["version"],
+        "languages": languages,
+        "include_characters": entries[0]["include_characters"],
+    }
+    (target / "pagefind-entry.json").write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+    for bundle in bundles:
+        shutil.rmtree(bundle)

@@ -1,0 +1,132 @@
+"""The Pagefind index: built in batches, it is the index one Pagefind run writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from replikk.build import build
+from replikk.pagefind_merge import decode, read_file
+from replikk.search import SearchIndexError, check_settings, index_site
+
+from .conftest import ROOT, SETTINGS, Site, _overrides
+
+
+def index_contents(bundle: Path) -> dict:
+    """What a Pagefind bundle holds, by page URL rather than page number
+    (Pagefind numbers pages in no fixed order)."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    held = {"version": entry["version"], "languages": {}}
+    for language, info in entry["languages"].items():
+        meta, _ = decode(read_file(bundle / f"pagefind.{info['hash']}.pf_meta"))
+        urls, pages = [], {}
+        for fragment, word_count in meta[1]:
+            data = json.loads(
+                read_file(bundle / "fragment" / f"{fragment}.pf_fragment")
+            )
+            urls.append(data["url"])
+            pages[data["url"]] = {"words": word_count, "fragment": data, "index": {}}
+        for _, _, chunk in meta[2]:
+            (words,), _ = decode(read_file(bundle / "index" / f"{chunk}.pf_index"))
+            for word, word_pages, variants in words:
+                forms = [(word, word_pages)] + [(f"{word}/{v}", p) for v, p in variants]
+                for form, entries in forms:
+                    number = 0
+                    for delta, locations, meta_locations in entries:
+                        number += delta  # page numbers are delta-encoded
+                        pages[urls[number]]["index"][form] = (locations, meta_locations)
+        filters = {}
+        for name, file_name in meta[3]:
+            (_, values), _ = decode(
+                read_file(bundle / "filter" / f"{file_name}.pf_filter")
+            )
+            filters[name] = {
+                v: sorted(urls[n] for n in numbers) for v, numbers in values
+            }
+        held["languages"][language] = {
+            "page_count": info["page_count"],
+            "wasm": info["wasm"],
+            "pages": pages,
+            # Word index chunks: [from, to], as Pagefind chunks the words.
+            "chunks": [bounds[:2] for bounds in meta[2]],
+            "filters": filters,
+            "sorts": meta[4],
+            "meta_fields": meta[5],
+        }
+    return held
+
+
+def one_pagefind_run(site: Path, bundle: Path) -> None:
+    command = [sys.executable, "-m", "pagefind", "--site", str(site)]
+    command += ["--output-path", str(bundle), "--force-language", "nb", "--silent"]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def batched_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The bundled archive with Pagefind run over four articles at a time."""
+    output = tmp_path_factory.mktemp("batched") / "output"
+    result = build(SETTINGS, _overrides(ROOT / "content", output, {"SEARCH_BATCH": 4}))
+    return Site(output, result)
+
+
+def test_an_index_built_in_batches_is_the_index_of_one_pagefind_run(
+    batched_site, tmp_path
+):
+    one_pagefind_run(batched_site.output, tmp_path / "one-run")
+    batched = index_contents(batched_site.output / "pagefind")
+    assert batched == index_contents(tmp_path / "one-run")
+    (language,) = batched["languages"].values()
+    assert language["page_count"] > 4  # so there were several batches
+    assert language["filters"]["author"]  # and filters were merged
+
+
+def test_the_index_is_written_in_one_piece_with_no_work_files_left(batched_site):
+    assert not list(batched_site.output.glob(".pagefind-*"))
+    assert (batched_site.output / "pagefind" / "pagefind.js").exists()
+    assert len(list((batched_site.output / "pagefind").glob("*.pf_meta"))) == 1
+
+
+def write_page(site: Path, path: str, body: str) -> None:
+    page = site / path
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(f'<html lang="nb"><body>{body}</body></html>', encoding="utf-8")
+
+
+def test_pages_with_glob_characters_in_their_paths_are_indexed_once(tmp_path):
+    names = ["a(b)", "c{d}", "e[1]", "f,g", "h?i", "j*k", "l:m", "n<o>", "p$q", "ø å"]
+    for n, name in enumerate(names):
+        write_page(
+            tmp_path,
+            f"2024/{name}/index.html",
+            f"<article data-pagefind-body>ord{n}</article>",
+        )
+    write_page(tmp_path, "liste/index.html", "<p>Bare en liste: ord1 ord2</p>")
+    index_site(tmp_path, {"SEARCH_BATCH": 3})
+    (language,) = index_contents(tmp_path / "pagefind")["languages"].values()
+    assert sorted(language["pages"]) == sorted(f"/2024/{name}/" for name in names)
+    for n, name in enumerate(names):
+        assert f"ord{n}" in language["pages"][f"/2024/{name}/"]["index"]
+
+
+def test_without_data_pagefind_body_every_page_is_indexed(tmp_path):
+    for n in range(5):
+        write_page(tmp_path, f"side-{n}/index.html", f"<p>ord{n}</p>")
+    index_site(tmp_path, {"SEARCH_BATCH": 2})
+    (language,) = index_contents(tmp_path / "pagefind")["languages"].values()
+    assert len(language["pages"]) == 5
+
+
+def test_pagefind_failing_fails_the_build_with_what_it_said(tmp_path):
+    with pytest.raises(SearchIndexError, match="Pagefind could not index"):
+        index_site(tmp_path, {})  # nothing to index
+
+
+@pytest.mark.parametrize("batch", [0, -3, "400", 2.5, True])
+def test_a_bad_search_batch_is_reported_with_its_value(batch):
+    with pytest.raises(ValueError, match=f"SEARCH_BATCH .*{batch!r}"):
+        check_settings({"SEARCH_BATCH": batch})
