@@ -20,12 +20,15 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from .pagefind_merge import BundleFormatError, merge_bundles
+from .parallel import processes
 
 DEFAULTS: dict[str, object] = {
     "SEARCH_INDEX": True,
@@ -70,11 +73,18 @@ def index_site(output: Path, settings: dict) -> None:
     pages = [p.relative_to(output).as_posix() for p in _pages_to_index(output)]
     work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=output))
     try:
-        bundles = []
         # No pages: one run over the site, to fail with Pagefind's own words.
-        for glob in list(_globs(pages, setting(settings, "SEARCH_BATCH"))) or [None]:
-            bundles.append(work / str(len(bundles)))
-            _run_pagefind(output, glob, bundles[-1], settings)
+        globs = list(_globs(pages, setting(settings, "SEARCH_BATCH"))) or [None]
+        bundles = [work / str(n) for n in range(len(globs))]
+        # As many batches at once as the build may use processes: each
+        # Pagefind run keeps about one core busy.
+        with ThreadPoolExecutor(min(len(globs), processes(settings))) as pool:
+            runs = [
+                pool.submit(_run_pagefind, output, glob, bundle, settings)
+                for glob, bundle in zip(globs, bundles, strict=True)
+            ]
+            for run in runs:
+                run.result()  # the first failure, in batch order
         try:
             merge_bundles(bundles, output / "pagefind")
         except BundleFormatError as error:
@@ -130,8 +140,20 @@ def _globs(pages: list[str], batch: int) -> Iterator[str]:
         yield "{" + ",".join(names) + "}"
 
 
+@cache
+def _pagefind() -> list[str]:
+    """The Pagefind binary, as ``python -m pagefind`` finds it, so that each
+    batch does not start a Python first; the module if that ever fails."""
+    try:
+        from pagefind.service import _must_get_executable  # noqa: PLC0415
+
+        return [str(_must_get_executable().resolve())]
+    except Exception:  # a private helper of the package: never rely on it
+        return [sys.executable, "-m", "pagefind"]
+
+
 def _run_pagefind(site: Path, glob: str | None, bundle: Path, settings: dict) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site)]
+    command = [*_pagefind(), "--site", str(site)]
     if glob:
         command += ["--glob", glob]
     command += [
