@@ -6,10 +6,12 @@ against the RFC 4287 / RFC 4685 rules named in each check.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urljoin
 
 import feedparser
 import pytest
@@ -589,6 +591,35 @@ def test_plain_title(html, text):
 )
 def test_absolute_html(html, expected):
     assert model.absolute_html(html, "https://s.example/2024/a/") == expected
+
+
+@pytest.mark.parametrize("base", ["https://s.example/2024/a/", "http://127.0.0.1/a/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://doi.org/10.1/ABC(x)",
+        "http://127.0.0.1:8000/2024/a/#ref-1",
+        "https://h.example?q=1&r#f?g#h",
+        "https://h.example",
+        "https://h.example/a/../b/./c//d",
+        "https://h.example/ø?æ#å",
+        "HTTPS://h.example/a",
+        "https://h.example/a?",
+        "https://h.example/a#",
+        "https://h.example/a?#f",
+        "https://h.example/a;p",
+        "https://h.example/a;",
+        "https://[::1]/a",
+        "https://user@h.example/",
+        "https:///a",
+        "https:h.example/a",
+        "//h.example/a",
+    ],
+)
+def test_absolute_html_resolves_every_url_as_urljoin_does(url, base):
+    """Already absolute URLs skip urljoin; whatever urljoin would change does not."""
+    written = model.absolute_html(f'<a href="{url}">x</a>', base)
+    assert written == f'<a href="{html.escape(urljoin(base, url))}">x</a>'
 
 
 def test_threading_extension_writes_rfc_4685_elements():

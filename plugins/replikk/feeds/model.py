@@ -95,20 +95,26 @@ def absolute_html(html: str, base: str) -> str:
     A feed is read away from the site, so a relative URL there points nowhere.
     Only attribute values inside tags are rewritten, so text (a code sample
     showing ``href="x"``) is left as written. A tokenizer rather than a full
-    parse: this runs for every entry of every feed.
+    parse, as this runs on every article's content and summary.
     """
     if not html:
         return ""
     pieces = _TAG.split(html)
+    done: dict[str, str] = {}  # an article repeats tags: each citation of a source
     for i in range(1, len(pieces), 2):
         tag = pieces[i]
-        name = _TAG_NAME.match(tag)
-        attributes = _URL_ATTRIBUTES.get(name.group(1).lower()) if name else None
-        if attributes:
-            pieces[i] = _ATTRIBUTE.sub(
-                lambda m, wanted=attributes: _rewrite(m, wanted, base), tag
-            )
+        if tag not in done:
+            done[tag] = _absolute_tag(tag, base)
+        pieces[i] = done[tag]
     return "".join(pieces)
+
+
+def _absolute_tag(tag: str, base: str) -> str:
+    name = _TAG_NAME.match(tag)
+    attributes = _URL_ATTRIBUTES.get(name.group(1).lower()) if name else None
+    if not attributes:
+        return tag
+    return _ATTRIBUTE.sub(lambda m: _rewrite(m, attributes, base), tag)
 
 
 _TAG = re.compile(r"(<[a-zA-Z][^>]*>)")
@@ -130,10 +136,21 @@ def _rewrite(match: re.Match, wanted: tuple[str, ...], base: str) -> str:
     return f'{space}{name}{equals}"{htmllib.escape(value, quote=True)}"'
 
 
+# URLs urljoin hands back unchanged, whatever the base: lower-case http(s)
+# with a plain host, no ';' parameters, no empty query or fragment, nothing it
+# strips. Most links in an article are such (Pelican has already made its own
+# links absolute), and urljoin is the costly part of a feed's content.
+_ABSOLUTE = re.compile(
+    r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^?#;\s]*)?(\?[^#\s]+)?(#\S+)?"
+)
+
+
 def _absolute(url: str, base: str) -> str:
     url = url.strip()
     if url.startswith("#"):
         return base.split("#", 1)[0] + url
+    if _ABSOLUTE.fullmatch(url):
+        return url
     return urljoin(base, url)
 
 
