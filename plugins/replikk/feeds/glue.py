@@ -314,6 +314,7 @@ class _Items:
         self.base = site_base(settings)
         self.plan = plan
         self.cache: dict[int, Item] = {}
+        self.people: dict[tuple[str, str], Person] = {}  # authors of many articles
 
     def url(self, relative: str) -> str:
         return f"{self.base}/{relative}"
@@ -347,10 +348,7 @@ class _Items:
         category = getattr(article, "category", None)
         categories = [str(category)] if category else []
         categories += [str(t) for t in getattr(article, "tags", ())]
-        authors = [
-            Person(plain(a.name), self.url(a.url))
-            for a in getattr(article, "authors", ())
-        ]
+        authors = [self._person(a) for a in getattr(article, "authors", ())]
         content = model.absolute_html(article.get_content(self.base), url)
         if "summary" in article.metadata:
             summary = model.absolute_html(article.get_summary(self.base), url)
@@ -376,6 +374,12 @@ class _Items:
             in_reply_to=in_reply_to,
             replies=replies,
         )
+
+    def _person(self, author) -> Person:
+        key = (str(author.name), author.url)
+        if key not in self.people:
+            self.people[key] = Person(plain(author.name), self.url(author.url))
+        return self.people[key]
 
     def _target(self, parent) -> InReplyTo:
         if parent.external:

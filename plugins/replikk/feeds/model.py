@@ -85,7 +85,9 @@ def entry_id(
 
 def plain_title(html: str) -> str:
     """A title as text: markup gone, typography (’ – « ») kept."""
-    text = BeautifulSoup(html or "", "html.parser").get_text()
+    text = html or ""
+    if "<" in text or "&" in text:  # else there is nothing for a parser to do
+        text = BeautifulSoup(text, "html.parser").get_text()
     return " ".join(text.split())
 
 
