@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PUBLISH = ROOT / "publishconf.py"
 ATOM = "http://www.w3.org/2005/Atom"
 THR = "http://purl.org/syndication/thread/1.0"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 NS = {"a": ATOM, "thr": THR}
 RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
@@ -140,6 +141,38 @@ def test_entry_ids_are_unique_in_every_feed_and_the_same_in_all(published_site):
         assert len(ids) == len(set(ids)), path
         for entry in parse(path).entries:
             assert id_of.setdefault(entry.link, entry.id) == entry.id, entry.link
+
+
+def test_an_article_is_the_same_entry_in_every_feed_that_holds_it(published_site):
+    """Only the whole text differs: full in the large feeds, absent in the small."""
+    whole = {"atom": f"{{{ATOM}}}content", "rss": f"{{{CONTENT}}}encoded"}
+    for kind, text in whole.items():
+        seen: dict[str, bytes] = {}
+        for path in feeds_of(published_site, kind).values():
+            root = xml(path)
+            found = root.findall("a:entry", NS) or root.findall("channel/item")
+            for entry in found:
+                ident = entry.findtext("a:id", namespaces=NS) or entry.findtext("guid")
+                for element in entry.findall(text):
+                    entry.remove(element)
+                written = etree.tostring(entry, with_tail=False)
+                assert seen.setdefault(ident, written) == written, (path, ident)
+        assert len(seen) > 10
+
+
+def test_a_feeds_atom_and_rss_name_themselves_and_hold_the_same_entries(
+    published_site,
+):
+    for name, path in feeds_of(published_site).items():
+        twin = name.replace(".atom.xml", ".rss.xml")
+        atom, channel = xml(path), xml(published_site.path(twin)).find("channel")
+        assert atom.find("a:link[@rel='self']", NS).get("href") == f"{SITE}/{name}"
+        rss_self = channel.find(f"{{{ATOM}}}link[@rel='self']")
+        assert rss_self.get("href") == f"{SITE}/{twin}"
+        page = atom.find("a:link[@rel='alternate']", NS).get("href")
+        assert channel.findtext("link") == page
+        ids = [e.findtext("a:id", namespaces=NS) for e in atom.findall("a:entry", NS)]
+        assert ids == [item.findtext("guid") for item in channel.findall("item")]
 
 
 def test_entry_ids_are_dois_or_tag_uris(published_site):
