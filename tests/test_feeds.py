@@ -6,10 +6,12 @@ against the RFC 4287 / RFC 4685 rules named in each check.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urljoin
 
 import feedparser
 import pytest
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PUBLISH = ROOT / "publishconf.py"
 ATOM = "http://www.w3.org/2005/Atom"
 THR = "http://purl.org/syndication/thread/1.0"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 NS = {"a": ATOM, "thr": THR}
 RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
@@ -138,6 +141,38 @@ def test_entry_ids_are_unique_in_every_feed_and_the_same_in_all(published_site):
         assert len(ids) == len(set(ids)), path
         for entry in parse(path).entries:
             assert id_of.setdefault(entry.link, entry.id) == entry.id, entry.link
+
+
+def test_an_article_is_the_same_entry_in_every_feed_that_holds_it(published_site):
+    """Only the whole text differs: full in the large feeds, absent in the small."""
+    whole = {"atom": f"{{{ATOM}}}content", "rss": f"{{{CONTENT}}}encoded"}
+    for kind, text in whole.items():
+        seen: dict[str, bytes] = {}
+        for path in feeds_of(published_site, kind).values():
+            root = xml(path)
+            found = root.findall("a:entry", NS) or root.findall("channel/item")
+            for entry in found:
+                ident = entry.findtext("a:id", namespaces=NS) or entry.findtext("guid")
+                for element in entry.findall(text):
+                    entry.remove(element)
+                written = etree.tostring(entry, with_tail=False)
+                assert seen.setdefault(ident, written) == written, (path, ident)
+        assert len(seen) > 10
+
+
+def test_a_feeds_atom_and_rss_name_themselves_and_hold_the_same_entries(
+    published_site,
+):
+    for name, path in feeds_of(published_site).items():
+        twin = name.replace(".atom.xml", ".rss.xml")
+        atom, channel = xml(path), xml(published_site.path(twin)).find("channel")
+        assert atom.find("a:link[@rel='self']", NS).get("href") == f"{SITE}/{name}"
+        rss_self = channel.find(f"{{{ATOM}}}link[@rel='self']")
+        assert rss_self.get("href") == f"{SITE}/{twin}"
+        page = atom.find("a:link[@rel='alternate']", NS).get("href")
+        assert channel.findtext("link") == page
+        ids = [e.findtext("a:id", namespaces=NS) for e in atom.findall("a:entry", NS)]
+        assert ids == [item.findtext("guid") for item in channel.findall("item")]
 
 
 def test_entry_ids_are_dois_or_tag_uris(published_site):
@@ -589,6 +624,35 @@ def test_plain_title(html, text):
 )
 def test_absolute_html(html, expected):
     assert model.absolute_html(html, "https://s.example/2024/a/") == expected
+
+
+@pytest.mark.parametrize("base", ["https://s.example/2024/a/", "http://127.0.0.1/a/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://doi.org/10.1/ABC(x)",
+        "http://127.0.0.1:8000/2024/a/#ref-1",
+        "https://h.example?q=1&r#f?g#h",
+        "https://h.example",
+        "https://h.example/a/../b/./c//d",
+        "https://h.example/ø?æ#å",
+        "HTTPS://h.example/a",
+        "https://h.example/a?",
+        "https://h.example/a#",
+        "https://h.example/a?#f",
+        "https://h.example/a;p",
+        "https://h.example/a;",
+        "https://[::1]/a",
+        "https://user@h.example/",
+        "https:///a",
+        "https:h.example/a",
+        "//h.example/a",
+    ],
+)
+def test_absolute_html_resolves_every_url_as_urljoin_does(url, base):
+    """Already absolute URLs skip urljoin; whatever urljoin would change does not."""
+    written = model.absolute_html(f'<a href="{url}">x</a>', base)
+    assert written == f'<a href="{html.escape(urljoin(base, url))}">x</a>'
 
 
 def test_threading_extension_writes_rfc_4685_elements():

@@ -302,6 +302,15 @@ def plain(text: str) -> str:
     return model.plain_title(str(text))
 
 
+def _plain_date(when: datetime) -> datetime:
+    """Pelican's SafeDatetime as a plain datetime: the same instant and text.
+
+    feedgen writes RSS dates with strftime, which SafeDatetime does one
+    directive at a time (and so several times slower).
+    """
+    return datetime.combine(when.date(), when.timetz())
+
+
 def _all_articles(gen: ArticlesGenerator):
     return chain(gen.articles, gen.translations)
 
@@ -314,6 +323,7 @@ class _Items:
         self.base = site_base(settings)
         self.plan = plan
         self.cache: dict[int, Item] = {}
+        self.people: dict[tuple[str, str], Person] = {}  # authors of many articles
 
     def url(self, relative: str) -> str:
         return f"{self.base}/{relative}"
@@ -347,10 +357,7 @@ class _Items:
         category = getattr(article, "category", None)
         categories = [str(category)] if category else []
         categories += [str(t) for t in getattr(article, "tags", ())]
-        authors = [
-            Person(plain(a.name), self.url(a.url))
-            for a in getattr(article, "authors", ())
-        ]
+        authors = [self._person(a) for a in getattr(article, "authors", ())]
         content = model.absolute_html(article.get_content(self.base), url)
         if "summary" in article.metadata:
             summary = model.absolute_html(article.get_summary(self.base), url)
@@ -366,8 +373,8 @@ class _Items:
             id=self.id_of(article),
             title=plain(article.title),
             url=url,
-            published=article.date,
-            updated=updated,
+            published=_plain_date(article.date),
+            updated=_plain_date(updated),
             lang=article.lang,
             authors=authors,
             categories=categories,
@@ -376,6 +383,12 @@ class _Items:
             in_reply_to=in_reply_to,
             replies=replies,
         )
+
+    def _person(self, author) -> Person:
+        key = (str(author.name), author.url)
+        if key not in self.people:
+            self.people[key] = Person(plain(author.name), self.url(author.url))
+        return self.people[key]
 
     def _target(self, parent) -> InReplyTo:
         if parent.external:
@@ -415,6 +428,8 @@ class FeedsGenerator(Generator):
         since = since.replace(tzinfo=UTC)
         author = settings.get("JOURNAL_TITLE") or settings["SITENAME"]
         output = Path(self.output_path)
+        feeds = model.Writer()
+        folders: set[Path] = set()
         for planned in result.feeds:
             paths = [p for p in (planned.links.atom, planned.links.rss) if p]
             if not any(wanted(settings, p) for p in paths):
@@ -437,14 +452,17 @@ class FeedsGenerator(Generator):
                 full_content=planned.kind in full,
                 since=since,
             )
+            documents = feeds.documents(feed)
             if planned.links.atom:
-                _write(output / planned.links.atom, model.atom(feed))
+                _write(output / planned.links.atom, documents["atom"], folders)
             if planned.links.rss:
-                _write(output / planned.links.rss, model.rss(feed))
+                _write(output / planned.links.rss, documents["rss"], folders)
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, data: bytes, folders: set[Path]) -> None:
+    if path.parent not in folders:  # a feed's formats share a folder
+        path.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(path.parent)
     fresh(path)  # never through a hard link to the last site
     path.write_bytes(data)
 

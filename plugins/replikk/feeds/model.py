@@ -22,7 +22,9 @@ from datetime import date, datetime
 from urllib.parse import quote, urljoin
 
 from bs4 import BeautifulSoup
+from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 
 from . import threading
@@ -85,7 +87,9 @@ def entry_id(
 
 def plain_title(html: str) -> str:
     """A title as text: markup gone, typography (’ – « ») kept."""
-    text = BeautifulSoup(html or "", "html.parser").get_text()
+    text = html or ""
+    if "<" in text or "&" in text:  # else there is nothing for a parser to do
+        text = BeautifulSoup(text, "html.parser").get_text()
     return " ".join(text.split())
 
 
@@ -95,20 +99,26 @@ def absolute_html(html: str, base: str) -> str:
     A feed is read away from the site, so a relative URL there points nowhere.
     Only attribute values inside tags are rewritten, so text (a code sample
     showing ``href="x"``) is left as written. A tokenizer rather than a full
-    parse: this runs for every entry of every feed.
+    parse, as this runs on every article's content and summary.
     """
     if not html:
         return ""
     pieces = _TAG.split(html)
+    done: dict[str, str] = {}  # an article repeats tags: each citation of a source
     for i in range(1, len(pieces), 2):
         tag = pieces[i]
-        name = _TAG_NAME.match(tag)
-        attributes = _URL_ATTRIBUTES.get(name.group(1).lower()) if name else None
-        if attributes:
-            pieces[i] = _ATTRIBUTE.sub(
-                lambda m, wanted=attributes: _rewrite(m, wanted, base), tag
-            )
+        if tag not in done:
+            done[tag] = _absolute_tag(tag, base)
+        pieces[i] = done[tag]
     return "".join(pieces)
+
+
+def _absolute_tag(tag: str, base: str) -> str:
+    name = _TAG_NAME.match(tag)
+    attributes = _URL_ATTRIBUTES.get(name.group(1).lower()) if name else None
+    if not attributes:
+        return tag
+    return _ATTRIBUTE.sub(lambda m: _rewrite(m, attributes, base), tag)
 
 
 _TAG = re.compile(r"(<[a-zA-Z][^>]*>)")
@@ -130,10 +140,21 @@ def _rewrite(match: re.Match, wanted: tuple[str, ...], base: str) -> str:
     return f'{space}{name}{equals}"{htmllib.escape(value, quote=True)}"'
 
 
+# URLs urljoin hands back unchanged, whatever the base: lower-case http(s)
+# with a plain host, no ';' parameters, no empty query or fragment, nothing it
+# strips. Most links in an article are such (Pelican has already made its own
+# links absolute), and urljoin is the costly part of a feed's content.
+_ABSOLUTE = re.compile(
+    r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^?#;\s]*)?(\?[^#\s]+)?(#\S+)?"
+)
+
+
 def _absolute(url: str, base: str) -> str:
     url = url.strip()
     if url.startswith("#"):
         return base.split("#", 1)[0] + url
+    if _ABSOLUTE.fullmatch(url):
+        return url
     return urljoin(base, url)
 
 
@@ -195,29 +216,123 @@ class Feed:
         return self.since
 
 
-def _generator(feed: Feed, self_url: str, self_type: str) -> FeedGenerator:
-    fg = FeedGenerator()
-    fg.load_extension("dc", atom=False, rss=True)
+class Writer:
+    """Writes feeds as Atom and RSS 2.0, making each entry once per build.
+
+    An article is in many feeds (the archive, its language, section, tags,
+    authors and debate), in each as the same entry but for carrying the whole
+    article or its summary. So each entry is made, and its XML built, once per
+    kind and format, and moved into every document that holds it; and a feed's
+    Atom and RSS documents are written from one feedgen generator.
+    """
+
+    def __init__(self) -> None:
+        # (id(item), full) -> (item, entry); the item is kept so its id stays its own.
+        self._entries: dict[tuple[int, bool], tuple[Item, _Entry]] = {}
+
+    def documents(self, feed: Feed) -> dict[str, bytes]:
+        """``{"atom": …, "rss": …}``: the feed in each format it has an address for.
+
+        Atom 1.0 (RFC 4287) and RSS 2.0, both with RFC 4685 threading.
+        """
+        fg = self._generator(feed)
+        found = {}
+        if feed.atom_url:
+            _links(fg, feed, feed.atom_url, "application/atom+xml")
+            found["atom"] = fg.atom_str(pretty=True)
+        if feed.rss_url:
+            _links(fg, feed, feed.rss_url, "application/rss+xml")
+            found["rss"] = fg.rss_str(pretty=True)
+        return found
+
+    def _generator(self, feed: Feed) -> FeedGenerator:
+        fg = FeedGenerator()
+        _register_extensions(fg)
+        fg.id(feed.id)
+        fg.title(feed.title)
+        fg.subtitle(feed.subtitle or feed.title)
+        fg.language(feed.lang)
+        fg.author(name=feed.author)
+        # feedgen stamps both with the build time unless told otherwise.
+        fg.updated(feed.updated)
+        fg.lastBuildDate(feed.updated)
+        fg.generator("Replikk (python-feedgen)")
+        for item in feed.items:  # newest first, in the order given
+            fg.add_entry(self._entry(item, feed.full_content), order="append")
+        return fg
+
+    def _entry(self, item: Item, full: bool) -> _Entry:
+        key = (id(item), full)
+        if key not in self._entries:
+            self._entries[key] = (item, _make_entry(item, full))
+        return self._entries[key][1]
+
+
+def atom(feed: Feed) -> bytes:
+    """One feed as an Atom 1.0 document (see :class:`Writer` for many)."""
+    return Writer().documents(feed)["atom"]
+
+
+def rss(feed: Feed) -> bytes:
+    """One feed as an RSS 2.0 document (see :class:`Writer` for many)."""
+    if feed.rss_url is None:
+        raise ValueError(f"feed {feed.id!r} has no RSS address")
+    return Writer().documents(feed)["rss"]
+
+
+def _links(fg: FeedGenerator, feed: Feed, self_url: str, self_type: str) -> None:
+    """The document's own address (self), then the page it follows."""
+    fg.link(href=self_url, rel="self", type=self_type, replace=True)
+    # feedgen takes the last link as RSS's channel <link>: the page, not self.
+    fg.link(href=feed.page_url, rel="alternate", type="text/html")
+
+
+def _register_extensions(fg: FeedGenerator) -> None:
+    # As fg.load_extension("dc") would, without its failed import of dc_entry.
+    fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
     threading.register(fg)
     fg.register_extension("page", _PageFeed, _Page, atom=True, rss=False)
-    fg.id(feed.id)
-    fg.title(feed.title)
-    fg.subtitle(feed.subtitle or feed.title)
-    fg.language(feed.lang)
-    fg.author(name=feed.author)
-    # feedgen takes the last link as RSS's channel <link>: the page, not self.
-    fg.link(href=self_url, rel="self", type=self_type)
-    fg.link(href=feed.page_url, rel="alternate", type="text/html")
-    # feedgen stamps both with the build time unless told otherwise.
-    fg.updated(feed.updated)
-    fg.lastBuildDate(feed.updated)
-    fg.generator("Replikk (python-feedgen)")
-    for item in feed.items:  # newest first, in the order given
-        _entry(fg.add_entry(order="append"), item, feed.full_content)
-    return fg
 
 
-def _entry(fe, item: Item, full: bool) -> None:
+def _register_entry_extensions(fe: FeedEntry) -> None:
+    """The entry halves of :func:`_register_extensions`, in the same order.
+
+    An entry shared by many feeds gets them once, here; a feed adding it
+    finds them loaded and leaves them be.
+    """
+    fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
+    threading.register_entry(fe)
+    fe.register_extension("page", _Page, atom=True, rss=False)
+
+
+class _Entry(FeedEntry):
+    """A feedgen entry that builds its XML element once, for every feed.
+
+    feedgen appends the element to the document it is building; appending it
+    to the next document moves it there (lxml), which is all we need: each
+    document is serialised before the next is built. Moving is cheaper than
+    copying an element that holds a whole article.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._atom = None
+        self._rss = None
+
+    def atom_entry(self, extensions=True):
+        if self._atom is None:
+            self._atom = super().atom_entry(extensions)
+        return self._atom
+
+    def rss_entry(self, extensions=True):
+        if self._rss is None:
+            self._rss = super().rss_entry(extensions)
+        return self._rss
+
+
+def _make_entry(item: Item, full: bool) -> _Entry:
+    fe = _Entry()
+    _register_entry_extensions(fe)
     fe.id(item.id)  # also the RSS guid, isPermaLink="false"
     fe.title(item.title)
     fe.updated(item.updated)
@@ -235,18 +350,7 @@ def _entry(fe, item: Item, full: bool) -> None:
     fe.thr.in_reply_to(*item.in_reply_to)
     fe.thr.replies(item.replies)
     fe.page.set(item.url, item.lang)
-
-
-def atom(feed: Feed) -> bytes:
-    """The feed as an Atom 1.0 document (RFC 4287, with RFC 4685 threading)."""
-    return _generator(feed, feed.atom_url, "application/atom+xml").atom_str(pretty=True)
-
-
-def rss(feed: Feed) -> bytes:
-    """The feed as an RSS 2.0 document."""
-    if feed.rss_url is None:
-        raise ValueError(f"feed {feed.id!r} has no RSS address")
-    return _generator(feed, feed.rss_url, "application/rss+xml").rss_str(pretty=True)
+    return fe
 
 
 class _PageFeed(BaseExtension):

@@ -114,3 +114,8 @@ class ThreadingEntryExtension(BaseEntryExtension):
 def register(feed) -> None:
     """Make ``entry.thr`` available on every entry of a feedgen ``FeedGenerator``."""
     feed.register_extension(NAMESPACE, ThreadingExtension, ThreadingEntryExtension)
+
+
+def register_entry(entry) -> None:
+    """Make ``entry.thr`` available on one feedgen ``FeedEntry`` made on its own."""
+    entry.register_extension(NAMESPACE, ThreadingEntryExtension)
