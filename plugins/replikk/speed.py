@@ -233,8 +233,32 @@ def _update_content(self, content: str, siteurl: str) -> str:
     return self._get_intrasite_link_regex().sub(replace, content)
 
 
+def get_content(self, siteurl: str) -> str:
+    """Pelican's ``Content.get_content``, without its memo.
+
+    Pelican memoizes it in one dictionary on the class, keyed by content
+    object and page depth, for the life of the process: at the end of a build
+    every article's text is held a second (and third) time, and under
+    ``invoke livereload`` every build's articles stay in memory for good. Each
+    text is asked for once per page that shows it (its own page; its entry,
+    made once, in the feeds), so the memo saved nothing.
+    """
+    content = self._get_content() if hasattr(self, "_get_content") else self._content
+    return self._update_content(content, siteurl)
+
+
+def forget_summaries(pelican_object) -> None:
+    """Pelican's memo of summaries lives on the class for the life of the
+    process; a build starts with it empty, so a rebuild does not keep the
+    last build's articles alive."""
+    cache = getattr(Content.__dict__.get("get_summary"), "cache", None)
+    if cache is not None:
+        cache.clear()
+
+
 _PATCHES = {
     (Content, "_update_content"): _update_content,
+    (Content, "get_content"): get_content,
     (ArticlesGenerator, "generate_tags"): generate_tags,
     (ArticlesGenerator, "generate_categories"): generate_categories,
     (ArticlesGenerator, "generate_authors"): generate_authors,
@@ -349,4 +373,5 @@ def static_templates(pelican_object) -> None:
 def register() -> None:
     patch()
     signals.initialized.connect(static_templates)
+    signals.initialized.connect(forget_summaries)
     signals.article_generator_pretaxonomy.connect(freeze_urls)
