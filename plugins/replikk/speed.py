@@ -271,7 +271,9 @@ _ORIGINALS: dict[tuple[object, str], object] = {}
 def patch() -> None:
     """Install the linear versions; calling it again changes nothing."""
     for (owner, name), replacement in _PATCHES.items():
-        current = getattr(owner, name)
+        # As stored, not as looked up: a descriptor (Pelican's memoized)
+        # looked up on its class is bound to nothing.
+        current = vars(owner).get(name, getattr(owner, name))
         if getattr(current, _MARK, False):
             continue
         _ORIGINALS[(owner, name)] = current
