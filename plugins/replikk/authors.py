@@ -29,14 +29,17 @@ class Profile:
         return f"https://orcid.org/{self.orcid.removeprefix('https://orcid.org/')}"
 
 
-def read_profiles(generator, problems: Problems) -> dict[str, Profile]:
-    """Read every profile once per build; a second profile for a name is an error."""
+def profile_files(generator) -> list[Path]:
+    """The author profiles' files, in the order they are read."""
     folder = generator.settings.get("REPLIKK_AUTHORS_PATH", "authors")
     root = Path(generator.path) / folder
+    return sorted(root.rglob("*.md")) if root.is_dir() else []
+
+
+def read_profiles(generator, problems: Problems) -> dict[str, Profile]:
+    """Read every profile once per build; a second profile for a name is an error."""
     profiles: dict[str, Profile] = {}
-    if not root.is_dir():
-        return profiles
-    for path in sorted(root.rglob("*.md")):
+    for path in profile_files(generator):
         relative = str(path.relative_to(generator.path))
         try:
             page = generator.readers.read_file(

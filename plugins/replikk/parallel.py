@@ -38,11 +38,11 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import partial
-from pathlib import Path
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
+from .authors import profile_files
 from .output import ReplikkWriter
 
 logger = logging.getLogger(__name__)
@@ -171,9 +171,7 @@ def _files_to_read(generator) -> list[str]:
             settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]
         )
     )
-    profiles = Path(generator.path) / settings.get("REPLIKK_AUTHORS_PATH", "authors")
-    if profiles.is_dir():
-        relative += [str(p.relative_to(generator.path)) for p in profiles.rglob("*.md")]
+    relative += [str(p.relative_to(generator.path)) for p in profile_files(generator)]
     paths = []
     for name in relative:
         if not name.endswith(".md") or generator.get_cached_data(name, None):
