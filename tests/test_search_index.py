@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import replikk.search
 from replikk.build import build
 from replikk.pagefind_merge import decode, read_file
-from replikk.search import SearchIndexError, check_settings, index_site
+from replikk.search import Page, SearchIndexError, _batches, check_settings, index_site
 
-from .conftest import ROOT, SETTINGS, Site, _overrides
+from .conftest import ROOT, SETTINGS, Site, _overrides, output_differences
 
 
 def index_contents(bundle: Path) -> dict:
@@ -130,3 +132,63 @@ def test_pagefind_failing_fails_the_build_with_what_it_said(tmp_path):
 def test_a_bad_search_batch_is_reported_with_its_value(batch):
     with pytest.raises(ValueError, match=f"SEARCH_BATCH .*{batch!r}"):
         check_settings({"SEARCH_BATCH": batch})
+
+
+def test_batches_are_cut_where_the_paths_say_so_an_added_page_changes_one():
+    def page(path: str) -> Page:
+        return Page(path, b"")
+
+    paths = [f"{2020 + n % 5}/artikkel-{n:05}/index.html" for n in range(3000)]
+    before = list(_batches([page(p) for p in sorted(paths)], 200))
+    assert all(50 <= len(batch) <= 400 for batch in before[:-1])
+    assert 10 <= len(before) <= 20  # about 3,000 / 200
+    added = sorted([*paths, "2022/en-ny-artikkel/index.html"])
+    after = list(_batches([page(p) for p in added], 200))
+    assert len([b for b in after if b not in before]) == 1
+
+
+@pytest.fixture
+def cached_settings(tmp_path) -> dict:
+    return {
+        "SEARCH_BATCH": 4,
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CACHE_PATH": str(tmp_path / "cache"),
+    }
+
+
+def test_with_the_cache_only_batches_with_a_changed_page_are_indexed_again(
+    tmp_path, cached_settings, monkeypatch
+):
+    site = tmp_path / "site"
+    for n in range(24):
+        write_page(
+            site, f"a{n:02}/index.html", f"<main data-pagefind-body>ord{n}</main>"
+        )
+    runs = []
+    run_pagefind = replikk.search._run_pagefind
+
+    def counted(*args):
+        runs.append(args[1])
+        run_pagefind(*args)
+
+    monkeypatch.setattr(replikk.search, "_run_pagefind", counted)
+    index_site(site, cached_settings)
+    first = len(runs)
+    assert first > 2
+    shutil.rmtree(site / "pagefind")
+    write_page(site, "a07/index.html", "<main data-pagefind-body>ord777</main>")
+    index_site(site, cached_settings)
+    assert len(runs) == first + 1  # the batch of a07/ only
+    assert "a07" in runs[-1]
+
+    # The same index, byte for byte, as one made with no cache at all.
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("pagefind"))
+    index_site(fresh, {"SEARCH_BATCH": 4})
+    assert output_differences(site / "pagefind", fresh / "pagefind") == []
+    (language,) = index_contents(site / "pagefind")["languages"].values()
+    assert "ord777" in language["pages"]["/a07/"]["index"]
+    # The cache holds the bundles of the batches in use, no others.
+    kept = [p for p in (tmp_path / "cache" / "pagefind").iterdir() if p.name != "sites"]
+    assert len(kept) == first

@@ -337,7 +337,7 @@ class _Writer:
                         name = _name(self.language, source.read_bytes(), self.fragments)
                     self.fragments.add(name)
                     renamed[fragment] = name
-                    os.replace(source, self.target / "fragment" / f"{name}.pf_fragment")
+                    _place(source, self.target / "fragment" / f"{name}.pf_fragment")
                 pages.append([renamed[fragment], word_count])
         return pages
 
@@ -439,12 +439,22 @@ def _move_assets(bundles: list[Path], target: Path) -> None:
                 and item.name not in index_files
                 and not (target / item.name).exists()
             ):
-                os.replace(item, target / item.name)
+                _place(item, target / item.name)
+
+
+def _place(source: Path, target: Path) -> None:
+    """A file of a bundle in the merged bundle: a hard link (bundles may be
+    kept for the next build and are never written to), a copy across file
+    systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def merge_bundles(bundles: list[Path], target: Path) -> None:
     """Merge Pagefind bundles of disjoint sets of pages into ``target``, a
-    new folder; the bundles are used up."""
+    new folder; the bundles are left as they were."""
     if not bundles:
         raise ValueError("no bundles to merge")
     entries = [_entry(b) for b in bundles]
@@ -479,5 +489,3 @@ def merge_bundles(bundles: list[Path], target: Path) -> None:
     (target / "pagefind-entry.json").write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
-    for bundle in bundles:
-        shutil.rmtree(bundle)

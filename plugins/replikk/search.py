@@ -6,22 +6,29 @@ stemming (it is mostly Norwegian, and one index lets a reader find an English
 article from the Norwegian search page); each article's language is a filter.
 
 Pagefind holds all it indexes in memory (about 0.3 MB per article), so it
-runs over ``SEARCH_BATCH`` articles at a time and the batches' bundles are
-merged into one (pagefind_merge.py): the same index, with the memory of one
-batch.
+runs over about ``SEARCH_BATCH`` articles at a time and the batches' bundles
+are merged into one (pagefind_merge.py): the same index, with the memory of
+one batch. With the content cache on (``invoke livereload``) the bundles are
+kept, and a rebuild indexes only the batches whose pages changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from pelican import signals
@@ -36,8 +43,14 @@ DEFAULTS: dict[str, object] = {
     # The search page, per interface language.
     "SEARCH_PAGES": {"nb": "sok/", "en": "en/search/"},
     # Pages per Pagefind run: its peak memory is about 0.3 MB per article.
-    "SEARCH_BATCH": 400,
+    "SEARCH_BATCH": 200,
 }
+
+logger = logging.getLogger(__name__)
+
+# Part of every cached bundle's key: raise it when what goes into a bundle
+# changes in a way the key does not show.
+BUNDLE_FORMAT = 1
 
 # Pagefind indexes only pages with this attribute when any page has it.
 BODY_ATTRIBUTE = b"data-pagefind-body"
@@ -65,44 +78,85 @@ def check_settings(settings: dict) -> None:
         raise ValueError(f"SEARCH_BATCH must be a whole number above 0, not {batch!r}")
 
 
-def index_site(output: Path, settings: dict) -> None:
+def index_site(output: Path, settings: dict, site: Path | None = None) -> None:
     """Index a built site with Pagefind (the last step of build and publish),
-    SEARCH_BATCH pages per run, into ``output/pagefind/``."""
+    about SEARCH_BATCH pages per run, into ``output/pagefind/``.
+
+    With the content cache on, each batch's bundle is kept in
+    ``CACHE_PATH/pagefind/`` under a digest of its pages, and the next build
+    of ``site`` (the folder ``output`` becomes) indexes only the batches
+    whose pages changed.
+    """
     if not setting(settings, "SEARCH_INDEX"):
         return
-    pages = [p.relative_to(output).as_posix() for p in _pages_to_index(output)]
+    pages = _pages_to_index(output)
+    cache = BundleCache.of(settings, site or output)
     work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=output))
     try:
         # No pages: one run over the site, to fail with Pagefind's own words.
-        globs = list(_globs(pages, setting(settings, "SEARCH_BATCH"))) or [None]
-        bundles = [work / str(n) for n in range(len(globs))]
-        # As many batches at once as the build may use processes: each
-        # Pagefind run keeps about one core busy.
-        with ThreadPoolExecutor(min(len(globs), processes(settings))) as pool:
-            runs = [
-                pool.submit(_run_pagefind, output, glob, bundle, settings)
-                for glob, bundle in zip(globs, bundles, strict=True)
-            ]
-            for run in runs:
-                run.result()  # the first failure, in batch order
+        batches = list(_batches(pages, setting(settings, "SEARCH_BATCH"))) or [[]]
+        keys = [_key(batch, settings) for batch in batches]
+        bundles = [
+            cache.get(key) if cache and batch else None
+            for batch, key in zip(batches, keys, strict=True)
+        ]
+        todo = [n for n, bundle in enumerate(bundles) if bundle is None]
+        logger.debug("Pagefind: %d of %d batches to index", len(todo), len(batches))
+        for n in todo:
+            bundles[n] = work / str(n)
+        if todo:
+            # As many batches at once as the build may use processes: each
+            # Pagefind run keeps about one core busy.
+            with ThreadPoolExecutor(min(len(todo), processes(settings))) as pool:
+                runs = [
+                    pool.submit(
+                        _run_pagefind, output, _glob(batches[n]), bundles[n], settings
+                    )
+                    for n in todo
+                ]
+                for run in runs:
+                    run.result()  # the first failure, in batch order
         try:
             merge_bundles(bundles, output / "pagefind")
         except BundleFormatError as error:
             raise SearchIndexError(f"Pagefind's index of {output}: {error}") from error
+        if cache:
+            for n in todo:
+                if batches[n]:
+                    cache.put(keys[n], bundles[n])
+            cache.keep(keys)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _pages_to_index(output: Path) -> list[Path]:
+@dataclass(frozen=True)
+class Page:
+    """A page to index: its path in the site and a digest of its bytes."""
+
+    path: str
+    digest: bytes
+
+
+def _pages_to_index(output: Path) -> list[Page]:
     """What one Pagefind run over the site would index: the pages with
-    ``data-pagefind-body`` if there are any, else every page."""
-    pages = sorted(
-        Path(folder, name)
+    ``data-pagefind-body`` if there are any, else every page; in path order."""
+    found = sorted(
+        Path(folder, name).relative_to(output).as_posix()
         for folder, _, names in os.walk(output)
         for name in names
         if name.endswith(".html")
     )
-    return [p for p in pages if _has_body(p.read_bytes())] or pages
+    pages = []
+    for path in found:
+        html = (output / path).read_bytes()
+        if _has_body(html):
+            pages.append(Page(path, hashlib.blake2b(html, digest_size=16).digest()))
+    if pages:
+        return pages
+    return [
+        Page(p, hashlib.blake2b((output / p).read_bytes(), digest_size=16).digest())
+        for p in found
+    ]
 
 
 def _has_body(html: bytes) -> bool:
@@ -125,19 +179,117 @@ def _glob_escape(special: re.Match) -> str:
     return "?" if special[0] == "\\" else "\\" + special[0]
 
 
-def _globs(pages: list[str], batch: int) -> Iterator[str]:
-    """A glob naming each batch's pages, for Pagefind's --glob."""
-    names: list[str] = []
+def _batches(pages: list[Page], batch: int) -> Iterator[list[Page]]:
+    """The pages in batches of ``batch`` on average, cut where the pages'
+    paths say (content-defined chunking, as rsync and restic cut files): a
+    batch ends after a page whose path's checksum is a multiple of a number,
+    so adding or removing a page changes its own batch only, and every other
+    batch's bundle can be used again. A batch holds at least a quarter of
+    ``batch`` pages and at most twice as many, and no more than one --glob
+    argument can name."""
+    least = max(1, batch // 4)
+    spread = max(1, batch - least)  # a cut every `spread` pages on average
+    names: list[Page] = []
     length = 0
     for page in pages:
-        name = GLOB_SPECIAL.sub(_glob_escape, page)
-        if names and (len(names) == batch or length + len(name) > GLOB_LENGTH):
-            yield "{" + ",".join(names) + "}"
+        name_length = len(GLOB_SPECIAL.sub(_glob_escape, page.path)) + 1
+        if names and (len(names) == 2 * batch or length + name_length > GLOB_LENGTH):
+            yield names
             names, length = [], 0
-        names.append(name)
-        length += len(name) + 1
+        names.append(page)
+        length += name_length
+        if len(names) >= least and zlib.crc32(page.path.encode()) % spread == 0:
+            yield names
+            names, length = [], 0
     if names:
-        yield "{" + ",".join(names) + "}"
+        yield names
+
+
+def _glob(batch: list[Page]) -> str | None:
+    """A glob naming the batch's pages, for Pagefind's --glob."""
+    if not batch:
+        return None
+    return "{" + ",".join(GLOB_SPECIAL.sub(_glob_escape, p.path) for p in batch) + "}"
+
+
+def _key(batch: list[Page], settings: dict) -> str:
+    """What a batch's bundle is made from: Pagefind, its options, the pages."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(
+        repr((BUNDLE_FORMAT, _version(), setting(settings, "SEARCH_LANGUAGE"))).encode()
+    )
+    for page in batch:
+        digest.update(page.path.encode() + b"\0" + page.digest)
+    return digest.hexdigest()
+
+
+@cache
+def _version() -> str:
+    try:
+        return metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return " ".join(_pagefind())
+
+
+class BundleCache:
+    """Batches' bundles kept between builds, in ``CACHE_PATH/pagefind/``.
+
+    A bundle is named by the digest of what it was made from and never
+    changes once there (the merged index holds hard links to its files).
+    Each site records the bundles its last build used (``sites/``); bundles
+    no site uses are removed. The cache is only ever a shortcut: a bundle
+    that cannot be stored or read is made again.
+    """
+
+    def __init__(self, folder: Path, site: Path) -> None:
+        self.folder = folder
+        site_id = hashlib.blake2b(str(site.resolve()).encode(), digest_size=8)
+        self.record = folder / "sites" / f"{site_id.hexdigest()}.json"
+
+    @classmethod
+    def of(cls, settings: dict, site: Path) -> BundleCache | None:
+        if not (settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE")):
+            return None
+        return cls(Path(settings.get("CACHE_PATH") or "cache") / "pagefind", site)
+
+    def get(self, key: str) -> Path | None:
+        bundle = self.folder / key
+        return bundle if (bundle / "pagefind-entry.json").is_file() else None
+
+    def put(self, key: str, bundle: Path) -> None:
+        """Keep a new bundle: moved, or copied from another file system."""
+        target = self.folder / key
+        temporary = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                return
+            try:
+                bundle.rename(target)
+            except OSError:
+                temporary = Path(tempfile.mkdtemp(prefix=".new-", dir=self.folder))
+                shutil.copytree(bundle, temporary, dirs_exist_ok=True)
+                temporary.rename(target)
+        except OSError as error:
+            logger.debug("could not keep Pagefind's bundle %s: %s", key, error)
+            if temporary is not None:
+                shutil.rmtree(temporary, ignore_errors=True)
+
+    def keep(self, keys: list[str]) -> None:
+        """Record the bundles this site uses; remove those no site uses."""
+        try:
+            self.record.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.record.with_suffix(".tmp")
+            temporary.write_text(json.dumps(sorted(set(keys))), encoding="utf-8")
+            temporary.replace(self.record)
+            used = set()
+            for record in self.record.parent.glob("*.json"):
+                used.update(json.loads(record.read_text(encoding="utf-8")))
+            for bundle in self.folder.iterdir():
+                if bundle.name != "sites" and bundle.name not in used:
+                    shutil.rmtree(bundle, ignore_errors=True)
+        except (OSError, ValueError) as error:
+            logger.debug("could not tidy Pagefind's bundles: %s", error)
 
 
 @cache
