@@ -128,6 +128,9 @@ JOURNAL_ABBREVIATION = "Replikk"
 DELETE_OUTPUT_DIRECTORY = True
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+# The content cache (livereload) is written after every build: unzipped it
+# takes a tenth of the time (0.02 s instead of 0.24 s at 1,000 articles).
+GZIP_CACHE = False
 # Citations and metadata (plugins/replikk/README.md lists every CITATION_* setting).
 JOURNAL_ISSN = None  # e.g. "0029-2001": shown in citations once the journal has one
 JOURNAL_FIRST_YEAR = 2024  # the year of volume 1: 2024 is volume 1, 2025 volume 2
