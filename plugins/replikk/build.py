@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -152,10 +153,14 @@ def _build_once(
     settings["OUTPUT_PATH"] = str(staging)
     base = Path(settings_file).resolve().parent
     problems = _collector(settings)
+    copy = None
     try:
         if update is not None:
             changed, record = update
-            _link_copy(final, staging, leave_out={"pagefind"})
+            # The copy is made while Pelican reads; incremental.restrict
+            # waits for it before anything is written.
+            copy = _LinkCopy(final, staging, leave_out={"pagefind"})
+            incremental.COPYING[str(staging)] = copy.wait
             settings["DELETE_OUTPUT_DIRECTORY"] = False  # it holds the copy
             settings[incremental.ONLY] = changed
             settings[incremental.RECORDED] = record["facts"]
@@ -167,16 +172,46 @@ def _build_once(
         if problems.errors:
             problems.locate()
             raise ContentError(problems, base)
-        index_site(staging, settings)  # last: it reads the finished pages
+        if copy is not None:
+            copy.wait()  # done already, unless the build never got to write
+        index_site(staging, settings, final)  # last: it reads the finished pages
     except BaseException:
         abandon(settings)  # a child still writing into staging is stopped first
+        if copy is not None:
+            copy.thread.join()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        incremental.COPYING.pop(str(staging), None)
     _swap(staging, final)
     if inputs is not None:
         facts = settings.get(incremental.FACTS)
         unchanged.remember(settings, final, inputs, problems, facts)
     return Result(problems, final, incremental=update is not None)
+
+
+class _LinkCopy:
+    """:func:`_link_copy` in a thread of its own (it waits on the file
+    system, not on Python); :meth:`wait` returns when it is done and raises
+    what it raised."""
+
+    def __init__(self, source: Path, target: Path, leave_out: set[str]) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(
+            target=self._run, args=(source, target, leave_out), daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, *args) -> None:
+        try:
+            _link_copy(*args)
+        except BaseException as error:  # raised again in the builder's thread
+            self.error = error
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _link_copy(source: Path, target: Path, leave_out: set[str]) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from itertools import chain
 
 from pelican import signals
@@ -42,6 +43,11 @@ from .output import ONLY_OUTPUTS
 ONLY = "_REPLIKK_ONLY"  # set by the runner: sources whose bodies changed
 RECORDED = "_REPLIKK_RECORDED_FACTS"  # set by the runner: the last build's facts
 FACTS = "_REPLIKK_FACTS"  # set here, for the runner to record
+
+# Set by the runner: for the folder an incremental build writes into, a
+# function that waits until the last site's copy there is whole (not in the
+# settings: Pelican pickles those into its cache).
+COPYING: dict[str, Callable[[], None]] = {}
 
 # Generators whose output this part knows how to restrict; any other means a
 # full build (it might show an article's text anywhere).
@@ -136,6 +142,9 @@ def restrict(generators) -> None:
     changed = settings.get(ONLY)
     if changed is None:
         return
+    wait = COPYING.get(settings["OUTPUT_PATH"])
+    if wait is not None:
+        wait()  # nothing may be written before the copy is whole
     recorded = settings.get(RECORDED) or {}
     content = settings["PATH"]
     unknown = {type(g).__name__ for g in generators} - KNOWN
