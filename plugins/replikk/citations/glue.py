@@ -20,6 +20,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,19 +53,75 @@ def plain(html: str | None) -> str:
     return " ".join(htmllib.unescape(_TAG.sub(" ", str(html))).split())
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Site:
+    """What every article's citation texts need from the settings."""
+
+    url: str | None  # absolute, or None in a preview build
+    name: str
+    debate_url: str
+    values: dict  # the resolved CITATION_* and JOURNAL_* settings
+
+
+@dataclass(eq=False)
 class Citation:
-    """What an article page shows and embeds to be cited and indexed."""
+    """What an article page shows and embeds to be cited and indexed.
+
+    The texts are made when a template or writer first asks for them, so an
+    incremental build (which writes a few pages) makes only those pages'.
+    """
 
     work: cite.Work
-    vancouver: str
-    meta: list[tuple[str, str]]  # Highwire Press <meta name content>
-    opengraph: list[tuple[str, str]]  # <meta property content>
-    jsonld: str  # safe inside <script>
     canonical: str | None  # absolute, or None in a preview build
     files: dict[str, str] = field(default_factory=dict)  # "ris" -> url
     save_as: dict[str, str] = field(default_factory=dict)  # "ris" -> path
-    crossref: str | None = None  # the relations deposit, if any
+    # What the texts are made from.
+    article: object = field(default=None, repr=False)
+    site: _Site | None = field(default=None, repr=False)
+
+    @cached_property
+    def vancouver(self) -> str:
+        return cite.vancouver(self.work)
+
+    @cached_property
+    def meta(self) -> list[tuple[str, str]]:  # Highwire Press <meta name content>
+        return _highwire(self.work, getattr(self.article, "references", []))
+
+    @cached_property
+    def opengraph(self) -> list[tuple[str, str]]:  # <meta property content>
+        return _opengraph(self.work, self.site.name)
+
+    @cached_property
+    def jsonld(self) -> str:  # safe inside <script>
+        article, siteurl = self.article, self.site.url
+        debate = getattr(article, "debate", None)
+        debate_link = None
+        if debate is not None:
+            url = debate.url or self.site.debate_url.format(slug=debate.slug)
+            debate_link = jsonld.Link(
+                name=plain(debate.title), url=_absolute(siteurl, url)
+            )
+        data = jsonld.scholarly_article(
+            self.work,
+            answers=_answers(article, siteurl),
+            replies=[_link(r, siteurl) for r in getattr(article, "replies", [])],
+            debate=debate_link,
+            references=[r.text for r in getattr(article, "references", [])],
+        )
+        return jsonld.dumps_for_script(data)
+
+    @cached_property
+    def crossref(self) -> str | None:  # the relations deposit, if any
+        if "crossref" not in self.save_as:
+            return None
+        values = self.site.values
+        return crossref.relations_xml(
+            self.work.doi,
+            _relations(self.article),
+            depositor=values["CITATION_CROSSREF_DEPOSITOR"],
+            email=values["CITATION_CROSSREF_EMAIL"],
+            stamp=_stamp(self.article),
+        )
 
 
 def _doi_of(article) -> str | None:
@@ -354,34 +411,15 @@ def _relations(article) -> list[crossref.Relation]:
 def describe(generator: ArticlesGenerator, values: dict) -> None:
     """Give every published article (and translation) its :class:`Citation`."""
     settings = generator.settings
-    siteurl = absolute_siteurl(settings)
-    debate_url = settings.get("DEBATE_URL", "debatt/{slug}/")
+    site = _Site(
+        url=absolute_siteurl(settings),
+        name=settings.get("SITENAME", ""),
+        debate_url=settings.get("DEBATE_URL", "debatt/{slug}/"),
+        values=values,
+    )
     for article in chain(generator.articles, generator.translations):
-        work = _work(article, values, siteurl)
-        debate = getattr(article, "debate", None)
-        debate_link = None
-        if debate is not None:
-            url = debate.url or debate_url.format(slug=debate.slug)
-            debate_link = jsonld.Link(
-                name=plain(debate.title), url=_absolute(siteurl, url)
-            )
-        replies = [_link(r, siteurl) for r in getattr(article, "replies", [])]
-        references = getattr(article, "references", [])
-        data = jsonld.scholarly_article(
-            work,
-            answers=_answers(article, siteurl),
-            replies=replies,
-            debate=debate_link,
-            references=[r.text for r in references],
-        )
-        citation = Citation(
-            work=work,
-            vancouver=cite.vancouver(work),
-            meta=_highwire(work, references),
-            opengraph=_opengraph(work, settings.get("SITENAME", "")),
-            jsonld=jsonld.dumps_for_script(data),
-            canonical=work.url,
-        )
+        work = _work(article, values, site.url)
+        citation = Citation(work, work.url, article=article, site=site)
         folder = _folder(article)
         for kind, setting in (
             ("ris", "CITATION_RIS_NAME"),
@@ -390,18 +428,10 @@ def describe(generator: ArticlesGenerator, values: dict) -> None:
             name = values[setting]
             if name:
                 citation.files[kind], citation.save_as[kind] = _beside(folder, name)
-        relations = _relations(article)
         name = values["CITATION_CROSSREF_NAME"]
-        if work.doi and relations and name:
+        if work.doi and name and _relations(article):
             citation.files["crossref"], citation.save_as["crossref"] = _beside(
                 folder, name
-            )
-            citation.crossref = crossref.relations_xml(
-                work.doi,
-                relations,
-                depositor=values["CITATION_CROSSREF_DEPOSITOR"],
-                email=values["CITATION_CROSSREF_EMAIL"],
-                stamp=_stamp(article),
             )
         article.citation = citation
     for article in chain(
