@@ -10,6 +10,7 @@ variable ``FEEDS``), and :class:`FeedsGenerator` writes them with the model in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import chain
@@ -340,6 +341,10 @@ class _Items:
             self.cache[key] = self._build(article)
         return self.cache[key]
 
+    def forget(self, article) -> None:
+        """The article is in no feed still to be written."""
+        del self.cache[id(article)]
+
     def _build(self, article) -> Item:
         url = self.url(article.url)
         modified = getattr(article, "modified", None)
@@ -430,15 +435,21 @@ class FeedsGenerator(Generator):
         output = Path(self.output_path)
         feeds = model.Writer()
         folders: set[Path] = set()
+        jobs = []
         for planned in result.feeds:
             paths = [p for p in (planned.links.atom, planned.links.rss) if p]
             if not any(wanted(settings, p) for p in paths):
                 continue  # an incremental build that does not need this feed
-            table = strings.get(planned.lang) or strings[settings["DEFAULT_LANG"]]
-            title, subtitle = _titles(planned, table, settings)
             articles = _newest_first(planned.articles)
             if planned.kind != "debate":
                 articles = articles[:limit]
+            jobs.append((planned, articles))
+        # Each article's entry is made once and dropped after the last feed
+        # that holds it: the entries of a large archive never all live at once.
+        uses = Counter(id(a) for _, articles in jobs for a in articles)
+        for planned, articles in jobs:
+            table = strings.get(planned.lang) or strings[settings["DEFAULT_LANG"]]
+            title, subtitle = _titles(planned, table, settings)
             feed = Feed(
                 id=planned.feed_id,
                 title=title,
@@ -457,6 +468,11 @@ class FeedsGenerator(Generator):
                 _write(output / planned.links.atom, documents["atom"], folders)
             if planned.links.rss:
                 _write(output / planned.links.rss, documents["rss"], folders)
+            for article, item in zip(articles, feed.items, strict=True):
+                uses[id(article)] -= 1
+                if not uses[id(article)]:
+                    feeds.forget(item)
+                    items.forget(article)
 
 
 def _write(path: Path, data: bytes, folders: set[Path]) -> None:

@@ -261,6 +261,11 @@ class Writer:
             fg.add_entry(self._entry(item, feed.full_content), order="append")
         return fg
 
+    def forget(self, item: Item) -> None:
+        """The item is in no feed still to be written: drop its entries."""
+        for full in (True, False):
+            self._entries.pop((id(item), full), None)
+
     def _entry(self, item: Item, full: bool) -> _Entry:
         key = (id(item), full)
         if key not in self._entries:
