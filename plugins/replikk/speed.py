@@ -345,11 +345,12 @@ class ReusingMarkdownReader(MarkdownReader):
 
 
 def freeze_urls(generator: ArticlesGenerator) -> None:
-    """Compute each article's URL once. Pelican recomputes it on every
-    access (formatting the URL setting with all metadata and resolving the
-    source path: ~0.3 ms), and templates ask for it a dozen times an article.
-    ``override_url`` is Pelican's own way to fix an article's URL; the debate
-    glue sets it again where it moves an article."""
+    """Compute each article's URL and output path once. Pelican recomputes
+    them on every access (formatting the setting with all metadata and
+    resolving the source path: ~0.1 ms each), and templates ask for the URL a
+    dozen times an article. ``override_url`` and ``override_save_as`` are
+    Pelican's own way to fix them; the debate glue sets them again where it
+    moves an article."""
     for article in chain(
         generator.articles,
         generator.translations,
@@ -360,6 +361,8 @@ def freeze_urls(generator: ArticlesGenerator) -> None:
     ):
         if not hasattr(article, "override_url"):
             article.override_url = article.url
+        if not hasattr(article, "override_save_as"):
+            article.override_save_as = article.save_as
 
 
 def static_templates(pelican_object) -> None:
