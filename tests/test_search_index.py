@@ -12,7 +12,7 @@ import pytest
 
 import replikk.search
 from replikk.build import build
-from replikk.pagefind_merge import decode, read_file
+from replikk.pagefind_merge import PARSED, decode, read_file
 from replikk.search import Page, SearchIndexError, _batches, check_settings, index_site
 
 from .conftest import ROOT, SETTINGS, Site, _overrides, output_differences
@@ -192,3 +192,5 @@ def test_with_the_cache_only_batches_with_a_changed_page_are_indexed_again(
     # The cache holds the bundles of the batches in use, no others.
     kept = [p for p in (tmp_path / "cache" / "pagefind").iterdir() if p.name != "sites"]
     assert len(kept) == first
+    # Each keeps its words as read, which the second merge read instead.
+    assert all((bundle / PARSED).is_dir() for bundle in kept)

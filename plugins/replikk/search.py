@@ -117,7 +117,7 @@ def index_site(output: Path, settings: dict, site: Path | None = None) -> None:
                 for run in runs:
                     run.result()  # the first failure, in batch order
         try:
-            merge_bundles(bundles, output / "pagefind")
+            merge_bundles(bundles, output / "pagefind", keep=cache is not None)
         except BundleFormatError as error:
             raise SearchIndexError(f"Pagefind's index of {output}: {error}") from error
         if cache:
