@@ -109,7 +109,14 @@ def facts(generators) -> dict:
     for article in sorted(articles, key=lambda a: a.source_path):
         citing = [a.source_path for a in getattr(article, "cited_in_archive", [])]
         graph.update(repr((article.source_path, citing)).encode())
-    return {"safe": safe, "citations": graph.hexdigest()}
+    # Whom each article's references cite (slugs), for the citations part:
+    # an unchanged article's need not be read again.
+    cites = {
+        os.path.relpath(a.source_path, content): a._replikk_cites
+        for a in articles
+        if getattr(a, "_replikk_cites", None)
+    }
+    return {"safe": safe, "citations": graph.hexdigest(), "cites": cites}
 
 
 def _outputs(generators, changed: set[str]) -> set[str]:

@@ -233,6 +233,19 @@ def _update_content(self, content: str, siteurl: str) -> str:
     return self._get_intrasite_link_regex().sub(replace, content)
 
 
+# A callable a content object may hold, called once before its content is
+# first read: an incremental build links an unchanged article's references
+# only if it shows the article's text (replikk.citations).
+BEFORE_CONTENT = "_replikk_before_content"
+
+
+def before_content(content: Content) -> None:
+    """Run what ``BEFORE_CONTENT`` holds, if anything, once."""
+    before = content.__dict__.pop(BEFORE_CONTENT, None)
+    if before is not None:
+        before()
+
+
 def get_content(self, siteurl: str) -> str:
     """Pelican's ``Content.get_content``, without its memo.
 
@@ -243,6 +256,7 @@ def get_content(self, siteurl: str) -> str:
     text is asked for once per page that shows it (its own page; its entry,
     made once, in the feeds), so the memo saved nothing.
     """
+    before_content(self)
     content = self._get_content() if hasattr(self, "_get_content") else self._content
     return self._update_content(content, siteurl)
 

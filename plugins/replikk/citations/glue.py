@@ -16,11 +16,12 @@ linked (``all_generators_finalized``) and before any template renders:
 from __future__ import annotations
 
 import html as htmllib
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,8 +32,10 @@ from pelican.generators import ArticlesGenerator, Generator
 
 from ..debate.targets import strip_doi_prefix
 from ..i18n import strings_of
+from ..incremental import ONLY, RECORDED
 from ..output import fresh, wanted
 from ..problems import line_of, problems_of
+from ..speed import BEFORE_CONTENT, before_content
 from . import cite, crossref, jsonld, sitemap
 from .references import Labels, Reference, link_references, url_key
 from .settings import absolute_siteurl, check, resolve
@@ -85,6 +88,7 @@ class Citation:
 
     @cached_property
     def meta(self) -> list[tuple[str, str]]:  # Highwire Press <meta name content>
+        before_content(self.article)  # its references, if not linked yet
         return _highwire(self.work, getattr(self.article, "references", []))
 
     @cached_property
@@ -94,6 +98,7 @@ class Citation:
     @cached_property
     def jsonld(self) -> str:  # safe inside <script>
         article, siteurl = self.article, self.site.url
+        before_content(article)  # its references, if not linked yet
         debate = getattr(article, "debate", None)
         debate_link = None
         if debate is not None:
@@ -227,32 +232,65 @@ def link_all_references(generator: ArticlesGenerator) -> None:
     )
     cited_by: dict[str, dict[str, object]] = {}
     problems = problems_of(generator.context)
+    recorded = _recorded_cites(settings)
+    content = settings["PATH"]
     for article in everything:
-        if not getattr(article, "_replikk_references_linked", False):
-            _link_one(
-                article, archive, headings, _labels(strings, article.lang, default_lang)
+        labels = _labels(strings, article.lang, default_lang)
+        relative = os.path.relpath(article.source_path, content)
+        if recorded is not None and article.source_path not in settings[ONLY]:
+            # Text and archive as in the last build: so are its references.
+            # Linked only if this build shows its text (speed.BEFORE_CONTENT).
+            article._replikk_cites = recorded.get(relative, [])
+            setattr(
+                article,
+                BEFORE_CONTENT,
+                partial(_link_one, article, archive, headings, labels),
             )
-        for citation in article.references_missing:
-            problems.error(
-                article.source_path,
-                f"the text cites {citation} but the reference list has"
-                f" {len(article.references)} entries",
-                field="References",
-                value=citation,
-                line=line_of(article.source_path, citation),
-                hint="add the reference, or correct the number",
-            )
+        else:
+            if not getattr(article, "_replikk_references_linked", False):
+                _link_one(article, archive, headings, labels)
+            _report_missing(article, problems)
+            article._replikk_cites = _cites(article, archive)
         if article.status != "published":
             continue
         citing = originals.get(article.slug, article)
-        for ref in article.references:
-            found = archive.find(ref)
-            if found is not None and found.slug != article.slug:
-                cited_by.setdefault(found.slug, {})[citing.slug] = citing
+        for slug in article._replikk_cites:
+            cited_by.setdefault(slug, {})[citing.slug] = citing
     _forget_rendered(everything)
     for article in everything:
         citing = cited_by.get(article.slug, {}).values()
         article.cited_in_archive = sorted(citing, key=lambda a: (a.date, a.slug))
+
+
+def _recorded_cites(settings: dict) -> dict[str, list[str]] | None:
+    """In an incremental build, whom each article cited in the last build
+    (by source path relative to the content; see ``incremental.facts``)."""
+    if settings.get(ONLY) is None:
+        return None
+    return (settings.get(RECORDED) or {}).get("cites")
+
+
+def _cites(article, archive: _Archive) -> list[str]:
+    """The slugs of the archive's articles that an article's references cite."""
+    slugs = []
+    for ref in article.references:
+        found = archive.find(ref)
+        if found is not None and found.slug != article.slug:
+            slugs.append(found.slug)
+    return slugs
+
+
+def _report_missing(article, problems) -> None:
+    for citation in article.references_missing:
+        problems.error(
+            article.source_path,
+            f"the text cites {citation} but the reference list has"
+            f" {len(article.references)} entries",
+            field="References",
+            value=citation,
+            line=line_of(article.source_path, citation),
+            hint="add the reference, or correct the number",
+        )
 
 
 def _link_one(article, archive: _Archive, headings: list[str], labels: Labels) -> None:
