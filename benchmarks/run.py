@@ -239,8 +239,9 @@ def table(runs: list[Run]) -> str:
     ]
     for r in runs:
         a = base.get(r.size)
-        ratio = r.seconds / a.seconds if a else float("nan")
-        cpu_ratio = r.cpu_seconds / a.cpu_seconds if a else float("nan")
+        # Without (a) in this run (--only), there is nothing to compare with.
+        ratio = f"{r.seconds / a.seconds:.2f}" if a else "–"
+        cpu_ratio = f"{r.cpu_seconds / a.cpu_seconds:.2f}" if a else "–"
         debate = (
             f"{100 * r.debate_seconds / r.cpu_seconds:.1f}"
             if r.debate_seconds is not None
@@ -248,8 +249,8 @@ def table(runs: list[Run]) -> str:
         )
         lines.append(
             f"| {r.size:,} | {LABELS[r.config]}{'' if r.ok else ' FAILED'}"
-            f" | {r.seconds:.1f} | {r.ms_per_article:.2f} | {ratio:.2f}"
-            f" | {r.cpu_seconds:.1f} | {cpu_ratio:.2f} | {debate}"
+            f" | {r.seconds:.1f} | {r.ms_per_article:.2f} | {ratio}"
+            f" | {r.cpu_seconds:.1f} | {cpu_ratio} | {debate}"
             f" | {r.peak_mb:.0f} | {r.output_mb:.0f}"
             f" | {1000 * r.output_mb / r.size:.0f} | {r.files:,} |"
         )
