@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import replikk.build
+import replikk.citations.glue
 from benchmarks.synth import generate
 from replikk.build import build
 
@@ -68,12 +69,16 @@ def test_an_edited_text_updates_only_what_shows_it(archive, rebuild, tmp_path):
     assert "En rettelse fra" in page  # (widont joins the last two words)
 
 
-def _page_of(source: Path) -> tuple[str, ...]:
-    slug = next(
+def _field(source: Path, name: str) -> str:
+    return next(
         line.split(":", 1)[1].strip()
         for line in source.read_text().splitlines()
-        if line.startswith("Slug:")
+        if line.startswith(f"{name}:")
     )
+
+
+def _page_of(source: Path) -> tuple[str, ...]:
+    slug = _field(source, "Slug")
     year = source.parent.name
     return (year, slug, "index.html")
 
@@ -151,3 +156,27 @@ def test_a_failed_update_leaves_the_last_site_as_it_was(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
     monkeypatch.undo()
     assert rebuild(archive).incremental  # and the next try still may update
+
+
+def test_an_update_links_only_the_references_of_the_texts_it_shows(
+    archive, rebuild, tmp_path, monkeypatch
+):
+    rebuild(archive)
+    # The oldest: in none of the feeds that hold the 50 newest.
+    victim = min(_articles(archive), key=lambda p: _field(p, "Date"))
+    _edit(victim, "\n\n", "\n\nEn rettelse fra redaksjonen.\n\n")
+    linked = []
+    link_one = replikk.citations.glue._link_one
+
+    def counted(article, *args):
+        linked.append(article.source_path)
+        link_one(article, *args)
+
+    monkeypatch.setattr(replikk.citations.glue, "_link_one", counted)
+    result = rebuild(archive)
+    assert result.incremental
+    # The edited article, and any whose text a rewritten page or feed shows
+    # (its debate's feed); not the 60 articles of the archive.
+    assert str(victim) in linked
+    assert len(linked) < 15
+    assert output_differences(_fresh(archive, tmp_path), result.output) == []

@@ -38,6 +38,7 @@ from itertools import chain
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 
+from .feeds.glue import shown as held_by
 from .output import ONLY_OUTPUTS
 
 ONLY = "_REPLIKK_ONLY"  # set by the runner: sources whose bodies changed
@@ -136,7 +137,9 @@ def _outputs(generators, changed: set[str]) -> set[str]:
             names.add(debate.save_as)
     plan = context.get("FEEDS")
     for planned in getattr(plan, "feeds", []):
-        if any(id(a) in ids for a in planned.articles):
+        if any(id(a) in ids for a in planned.articles) and any(
+            id(a) in ids for a in held_by(planned, generators[0].settings)
+        ):
             names.update(p for p in (planned.links.atom, planned.links.rss) if p)
     return {os.path.normpath(name) for name in names if name}
 

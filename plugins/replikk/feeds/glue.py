@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -154,6 +155,15 @@ def _links(settings: dict, kind: str, **fields: str) -> Links:
 
 def _newest_first(articles) -> list:
     return sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+
+
+def shown(planned: Planned, settings: dict) -> list:
+    """The articles a feed holds, newest first: ``FEED_MAX_ITEMS`` of them,
+    or the whole debate."""
+    articles = _newest_first(planned.articles)
+    if planned.kind != "debate":
+        articles = articles[: setting(settings, "FEED_MAX_ITEMS")]
+    return articles
 
 
 def plan(generators) -> None:
@@ -363,10 +373,12 @@ class _Items:
         categories = [str(category)] if category else []
         categories += [str(t) for t in getattr(article, "tags", ())]
         authors = [self._person(a) for a in getattr(article, "authors", ())]
-        content = model.absolute_html(article.get_content(self.base), url)
+        content, source = "", None
         if "summary" in article.metadata:
             summary = model.absolute_html(article.get_summary(self.base), url)
+            source = partial(self._content, article, url)
         else:
+            content = self._content(article, url)
             # Pelican cuts its own from the content as the page it is writing
             # sees it; cut ours from the feed's absolute content instead.
             summary = truncate_html_words(
@@ -387,7 +399,11 @@ class _Items:
             content=content,
             in_reply_to=in_reply_to,
             replies=replies,
+            content_source=source,
         )
+
+    def _content(self, article, url: str) -> str:
+        return model.absolute_html(article.get_content(self.base), url)
 
     def _person(self, author) -> Person:
         key = (str(author.name), author.url)
@@ -427,7 +443,6 @@ class FeedsGenerator(Generator):
         settings = self.settings
         items = _Items(settings, result)
         strings = strings_of(settings)
-        limit = setting(settings, "FEED_MAX_ITEMS")
         full = set(setting(settings, "FEED_FULL_CONTENT"))
         since = datetime.fromisoformat(str(setting(settings, "FEED_ID_SINCE")))
         since = since.replace(tzinfo=UTC)
@@ -440,10 +455,7 @@ class FeedsGenerator(Generator):
             paths = [p for p in (planned.links.atom, planned.links.rss) if p]
             if not any(wanted(settings, p) for p in paths):
                 continue  # an incremental build that does not need this feed
-            articles = _newest_first(planned.articles)
-            if planned.kind != "debate":
-                articles = articles[:limit]
-            jobs.append((planned, articles))
+            jobs.append((planned, shown(planned, settings)))
         # Each article's entry is made once and dropped after the last feed
         # that holds it: the entries of a large archive never all live at once.
         uses = Counter(id(a) for _, articles in jobs for a in articles)

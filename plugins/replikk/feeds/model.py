@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import quote, urljoin
@@ -184,9 +185,18 @@ class Item:
     authors: list[Person] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     summary: str = ""  # HTML, absolute URLs
-    content: str = ""  # HTML, absolute URLs
+    content: str = ""  # HTML, absolute URLs; see full_text
     in_reply_to: list[InReplyTo] = field(default_factory=list)
     replies: Replies | None = None
+    # Makes ``content`` when a feed that carries whole articles first needs
+    # it: most entries are only ever shown as summaries.
+    content_source: Callable[[], str] | None = field(default=None, repr=False)
+
+    def full_text(self) -> str:
+        """The whole article (HTML, absolute URLs)."""
+        if self.content_source is not None:
+            self.content, self.content_source = self.content_source(), None
+        return self.content
 
 
 @dataclass(slots=True)
@@ -348,7 +358,7 @@ def _make_entry(item: Item, full: bool) -> _Entry:
         fe.dc.dc_creator(person.name, replace=False)
     for term in item.categories:
         fe.category(term=term)
-    if full and item.content:
+    if full and item.full_text():
         fe.content(item.content, type="html")
     if item.summary:
         fe.summary(item.summary, type="html")
