@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from replikk.build import build
+import replikk.unchanged
+from replikk.build import build, settings_for
 
 from .conftest import SETTINGS, _overrides, output_differences
 
@@ -131,3 +132,40 @@ def test_the_skip_can_be_turned_off(content, rebuild):
     content.article("forste", "Første tekst.")
     rebuild(content.root)
     assert not rebuild(content.root, REPLIKK_SKIP_UNCHANGED=False).unchanged
+
+
+def test_a_file_whose_stat_is_unchanged_is_not_read_again(
+    content, rebuild, monkeypatch
+):
+    monkeypatch.setattr(replikk.unchanged, "SETTLED_NS", 0)  # trust at once
+    content.article("forste", "Første tekst.")
+    content.article("andre", "Andre tekst.")
+    rebuild(content.root)
+    read = []
+    split = replikk.unchanged._split
+
+    def counted(data: bytes):
+        read.append(data)
+        return split(data)
+
+    monkeypatch.setattr(replikk.unchanged, "_split", counted)
+    assert rebuild(content.root).unchanged
+    assert read == []
+
+
+def test_a_changed_file_is_read_again_with_its_old_size_and_time(
+    content, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(replikk.unchanged, "SETTLED_NS", 0)
+    path = content.article("forste", "Første tekst.")
+    settings = settings_for(SETTINGS, _overrides(content.root, tmp_path / "out", {}))
+    first = replikk.unchanged.read_inputs(SETTINGS, settings)
+    before = path.stat()
+    time.sleep(0.05)  # past the file system's clock tick
+    path.write_text(path.read_text().replace("Første", "Sjuende"))
+    # Size and modification time as they were: only the ctime tells.
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    again = replikk.unchanged.read_inputs(SETTINGS, settings, {"stats": first.stats})
+    assert again.bodies["forste.md"] != first.bodies["forste.md"]
+    assert again.digest != first.digest

@@ -114,8 +114,8 @@ def build(
     final = Path(settings["OUTPUT_PATH"])
     inputs = None
     if unchanged.enabled(settings):
-        inputs = unchanged.read_inputs(settings_file, settings)
         record = unchanged.recorded(settings, final)
+        inputs = unchanged.read_inputs(settings_file, settings, record)
         skipped = unchanged.up_to_date(record, inputs)
         if skipped is not None:
             return Result(skipped, final, unchanged=True)
