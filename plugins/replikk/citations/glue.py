@@ -236,10 +236,10 @@ def link_all_references(generator: ArticlesGenerator) -> None:
     content = settings["PATH"]
     for article in everything:
         labels = _labels(strings, article.lang, default_lang)
-        relative = os.path.relpath(article.source_path, content)
         if recorded is not None and article.source_path not in settings[ONLY]:
             # Text and archive as in the last build: so are its references.
             # Linked only if this build shows its text (speed.BEFORE_CONTENT).
+            relative = os.path.relpath(article.source_path, content)
             article._replikk_cites = recorded.get(relative, [])
             setattr(
                 article,
