@@ -400,17 +400,20 @@ class _Writer:
         """Every page, in bundle order; fragments move over, renamed only
         when two bundles chose the same name."""
         pages = []
-        for part in parts:
+        into = os.path.join(self.target, "fragment", "")  # paths as text: one
+        for part in parts:  # Path per fragment cost 1.5 s at 20,000 articles
             renamed: dict[str, str] = {}
+            source_folder = os.path.join(part.bundle, "fragment", "")
             for fragment, word_count in part.pages:
                 if fragment not in renamed:
-                    source = part.bundle / "fragment" / f"{fragment}.pf_fragment"
+                    source = f"{source_folder}{fragment}.pf_fragment"
                     name = fragment
                     if name in self.fragments:
-                        name = _name(self.language, source.read_bytes(), self.fragments)
+                        with open(source, "rb") as handle:
+                            name = _name(self.language, handle.read(), self.fragments)
                     self.fragments.add(name)
                     renamed[fragment] = name
-                    _place(source, self.target / "fragment" / f"{name}.pf_fragment")
+                    _place(source, f"{into}{name}.pf_fragment")
                 pages.append([renamed[fragment], word_count])
         return pages
 
@@ -519,7 +522,7 @@ def _move_assets(bundles: list[Path], target: Path) -> None:
                 _place(item, target / item.name)
 
 
-def _place(source: Path, target: Path) -> None:
+def _place(source: str | Path, target: str | Path) -> None:
     """A file of a bundle in the merged bundle: a hard link (bundles may be
     kept for the next build and are never written to), a copy across file
     systems."""

@@ -70,17 +70,21 @@ class _Site:
 class Citation:
     """What an article page shows and embeds to be cited and indexed.
 
-    The texts are made when a template or writer first asks for them, so an
-    incremental build (which writes a few pages) makes only those pages'.
+    The work and the texts are made when a template or writer first asks
+    for them, so an incremental build (which writes a few pages) makes only
+    those pages' (at 20,000 articles, every article's work took 1.5 s).
     """
 
-    work: cite.Work
     canonical: str | None  # absolute, or None in a preview build
     files: dict[str, str] = field(default_factory=dict)  # "ris" -> url
     save_as: dict[str, str] = field(default_factory=dict)  # "ris" -> path
     # What the texts are made from.
     article: object = field(default=None, repr=False)
     site: _Site | None = field(default=None, repr=False)
+
+    @cached_property
+    def work(self) -> cite.Work:
+        return _work(self.article, self.site.values, self.site.url)
 
     @cached_property
     def vancouver(self) -> str:
@@ -456,8 +460,8 @@ def describe(generator: ArticlesGenerator, values: dict) -> None:
         values=values,
     )
     for article in chain(generator.articles, generator.translations):
-        work = _work(article, values, site.url)
-        citation = Citation(work, work.url, article=article, site=site)
+        url = _absolute(site.url, article.url)
+        citation = Citation(url, article=article, site=site)
         folder = _folder(article)
         for kind, setting in (
             ("ris", "CITATION_RIS_NAME"),
@@ -467,7 +471,7 @@ def describe(generator: ArticlesGenerator, values: dict) -> None:
             if name:
                 citation.files[kind], citation.save_as[kind] = _beside(folder, name)
         name = values["CITATION_CROSSREF_NAME"]
-        if work.doi and name and _relations(article):
+        if name and _doi_of(article) and _relations(article):
             citation.files["crossref"], citation.save_as["crossref"] = _beside(
                 folder, name
             )
@@ -549,12 +553,17 @@ class CitationsGenerator(Generator):
             citation = getattr(article, "citation", None)
             if citation is None:
                 continue
-            if "ris" in citation.save_as:
-                self._write(citation.save_as["ris"], cite.ris(citation.work))
-            if "bib" in citation.save_as:
-                self._write(citation.save_as["bib"], cite.bibtex(citation.work))
-            if citation.crossref:
-                self._write(citation.save_as["crossref"], citation.crossref)
+            # Each text is made only if its file is written (an incremental
+            # build writes a few): RIS and BibTeX of every article took 2 s
+            # of an edit at 20,000 articles.
+            for kind, text in (
+                ("ris", lambda c: cite.ris(c.work)),
+                ("bib", lambda c: cite.bibtex(c.work)),
+                ("crossref", lambda c: c.crossref),
+            ):
+                save_as = citation.save_as.get(kind)
+                if save_as and wanted(self.settings, save_as):
+                    self._write(save_as, text(citation))
         self._write_sitemap(values, articles)
 
     def _translations(self):
