@@ -194,3 +194,38 @@ def test_with_the_cache_only_batches_with_a_changed_page_are_indexed_again(
     assert len(kept) == first
     # Each keeps its words as read, which the second merge read instead.
     assert all((bundle / PARSED).is_dir() for bundle in kept)
+
+
+def test_with_the_cache_only_pages_that_are_new_files_are_read_again(
+    tmp_path, cached_settings, monkeypatch
+):
+    site = tmp_path / "site"
+    for n in range(8):
+        write_page(site, f"a{n}/index.html", f"<main data-pagefind-body>ord{n}</main>")
+    write_page(site, "liste/index.html", "<p>Ikke en artikkel</p>")
+    read = []
+    read_bytes = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.suffix == ".html":
+            read.append(path.relative_to(site).as_posix())
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    index_site(site, cached_settings)
+    assert len(read) == 9  # the first time, every page
+
+    read.clear()
+    shutil.rmtree(site / "pagefind")
+    index_site(site, cached_settings)
+    assert read == []  # the same files: none is read
+
+    # A build writes a page as a new file (output.py): it is read again.
+    read.clear()
+    shutil.rmtree(site / "pagefind")
+    (site / "a3/index.html").unlink()
+    write_page(site, "a3/index.html", "<main data-pagefind-body>ord333</main>")
+    index_site(site, cached_settings)
+    assert read == ["a3/index.html"]
+    (language,) = index_contents(site / "pagefind")["languages"].values()
+    assert "ord333" in language["pages"]["/a3/"]["index"]
