@@ -5,7 +5,11 @@ Any other change falls back to a full build, and a failure keeps the last site."
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -180,3 +184,72 @@ def test_an_update_links_only_the_references_of_the_texts_it_shows(
     assert str(victim) in linked
     assert len(linked) < 15
     assert output_differences(_fresh(archive, tmp_path), result.output) == []
+
+
+def _spare_ready(output: Path, timeout: float = 60) -> Path:
+    """The spare copy of ``output`` once its process has recorded it."""
+    record = output.with_name(f".{output.name}-spare.json")
+    deadline = time.monotonic() + timeout
+    while not record.exists():
+        assert time.monotonic() < deadline, "no spare copy of the site was made"
+        time.sleep(0.05)
+    return output.with_name(json.loads(record.read_text())["spare"])
+
+
+def _files(folder: Path, leave_out: str = "") -> dict[str, tuple[int, int]]:
+    """Each file's path and identity (device, inode): a hard link has its
+    target's."""
+    found = {}
+    for where, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != leave_out]
+        for name in names:
+            stat = os.stat(os.path.join(where, name))
+            relative = os.path.relpath(os.path.join(where, name), folder)
+            found[relative] = (stat.st_dev, stat.st_ino)
+    return found
+
+
+def test_the_site_a_build_replaced_becomes_the_next_updates_copy(
+    archive, rebuild, tmp_path
+):
+    rebuild(archive)
+    _edit(_articles(archive)[5], "\n\n", "\n\nFørste rettelse.\n\n")
+    output = rebuild(archive).output  # replaces the first site
+    spare = _spare_ready(output)
+    # Every file of the new site (its search index apart), as hard links.
+    assert _files(spare) == _files(output, leave_out="pagefind")
+    _edit(_articles(archive)[40], "\n\n", "\n\nAndre rettelse.\n\n")
+    result = rebuild(archive)
+    assert result.incremental
+    assert not spare.exists()  # taken: the update started from it
+    assert output_differences(_fresh(archive, tmp_path), result.output) == []
+
+
+def test_a_spare_copy_of_a_site_no_longer_in_place_is_not_used(
+    archive, rebuild, tmp_path
+):
+    rebuild(archive)
+    _edit(_articles(archive)[5], "\n\n", "\n\nFørste rettelse.\n\n")
+    output = rebuild(archive).output
+    spare = _spare_ready(output)
+    # Someone puts another folder in the site's place (a deploy, a restore).
+    shutil.copytree(output, tmp_path / "restored")
+    shutil.rmtree(output)
+    (tmp_path / "restored").rename(output)
+    _edit(_articles(archive)[40], "\n\n", "\n\nAndre rettelse.\n\n")
+    result = rebuild(archive)
+    assert spare.exists()  # not taken
+    assert output_differences(_fresh(archive, tmp_path), result.output) == []
+
+
+def test_builds_without_the_cache_keep_no_spare_copy(archive, rebuild, tmp_path):
+    rebuild(archive)
+    _edit(_articles(archive)[5], "\n\n", "\n\nFørste rettelse.\n\n")
+    output = rebuild(archive).output
+    spare = _spare_ready(output)
+    build(SETTINGS, _overrides(archive, output, {}))
+    assert not output.with_name(f".{output.name}-spare.json").exists()
+    deadline = time.monotonic() + 60
+    while spare.exists():  # removed by a process of its own
+        assert time.monotonic() < deadline, "the spare copy was kept"
+        time.sleep(0.05)

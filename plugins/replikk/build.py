@@ -30,13 +30,16 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
-from . import incremental, unchanged
+from . import incremental, spare, unchanged
 from .incremental import NotIncremental
 from .parallel import abandon
 from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
 from .search import index_site
 
 logger = logging.getLogger(__name__)
+
+# Not copied from the last site by an incremental build: written anew.
+NOT_COPIED = ["pagefind"]
 
 
 @dataclass
@@ -159,10 +162,12 @@ def _build_once(
     try:
         if update is not None:
             changed, record = update
-            # The copy is made while Pelican reads; incremental.restrict
-            # waits for it before anything is written.
-            copy = _LinkCopy(final, staging, leave_out={"pagefind"})
-            incremental.COPYING[str(staging)] = copy.wait
+            # The last build's spare copy if it is ready; else the copy is
+            # made while Pelican reads, and incremental.restrict waits for it
+            # before anything is written.
+            if not spare.take(final, staging):
+                copy = _LinkCopy(final, staging, leave_out=NOT_COPIED)
+                incremental.COPYING[str(staging)] = copy.wait
             settings["DELETE_OUTPUT_DIRECTORY"] = False  # it holds the copy
             settings[incremental.ONLY] = changed
             settings[incremental.RECORDED] = record["facts"]
@@ -185,7 +190,7 @@ def _build_once(
         raise
     finally:
         incremental.COPYING.pop(str(staging), None)
-    _swap(staging, final)
+    _swap(staging, final, keep_spare=inputs is not None)
     if inputs is not None:
         facts = settings.get(incremental.FACTS)
         unchanged.remember(settings, final, inputs, problems, facts)
@@ -199,7 +204,7 @@ class _LinkCopy:
     interpreter's lock, and the build waited 0.8-1.5 s for it), else in a
     thread. :meth:`wait` returns when it is done and raises what it raised."""
 
-    def __init__(self, source: Path, target: Path, leave_out: set[str]) -> None:
+    def __init__(self, source: Path, target: Path, leave_out: list[str]) -> None:
         if "fork" in multiprocessing.get_all_start_methods():
             fork = multiprocessing.get_context("fork")
             pool: Executor = ProcessPoolExecutor(1, mp_context=fork)
@@ -216,7 +221,7 @@ class _LinkCopy:
         futures.wait([self.future])
 
 
-def _link_copy(source: Path, target: Path, leave_out: set[str]) -> None:
+def _link_copy(source: Path, target: Path, leave_out: list[str]) -> None:
     """``target`` as a copy of ``source`` made of hard links (no bytes copied)."""
     for folder, dirs, files in os.walk(source):
         here = Path(folder)
@@ -268,8 +273,10 @@ def _read_everything(pelican: Pelican) -> dict:
     return context
 
 
-def _swap(staging: Path, final: Path) -> None:
-    """Put the new site in place with two renames; remove the old one after."""
+def _swap(staging: Path, final: Path, keep_spare: bool = False) -> None:
+    """Put the new site in place with two renames; after, the old one becomes
+    a spare copy of the new one for the next incremental build
+    (``keep_spare``, see ``replikk.spare``) or is removed."""
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}-old-{uuid.uuid4().hex[:12]}")
@@ -277,7 +284,15 @@ def _swap(staging: Path, final: Path) -> None:
     staging.rename(final)
     final.chmod(0o755)
     # The old site, and any an interrupted build left behind.
-    _remove_later(sorted(final.parent.glob(f".{final.name}-old-*")))
+    leftovers = sorted(final.parent.glob(f".{final.name}-old-*"))
+    if keep_spare and old is not None:
+        leftovers.remove(old)
+        # -P: not the plugin's folder first on the path; the script needs
+        # nothing but the standard library.
+        _in_background(["-P", spare.__file__, str(old), str(final), *NOT_COPIED])
+    elif not keep_spare:
+        leftovers += spare.discard(final)
+    _remove_later(leftovers)
 
 
 def _remove_later(folders: list[Path]) -> None:
@@ -288,17 +303,24 @@ def _remove_later(folders: list[Path]) -> None:
     """
     if not folders:
         return
+    if not _in_background(["-c", _REMOVE, *map(str, folders)]):
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_background(arguments: list[str]) -> bool:
+    """Run Python with these arguments in a process that outlives this one."""
     try:
         subprocess.Popen(
-            [sys.executable, "-c", _REMOVE, *map(str, folders)],
+            [sys.executable, *arguments],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # outlives this process, never its signals
         )
     except OSError:
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
 
 
 _REMOVE = (

@@ -38,6 +38,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .problems import PROBLEMS, RUNNER_REPORTS, Problem, Problems, Severity
+from .spare import site_id
 
 RECORD = "replikk-inputs.json"
 # Not inputs: where the site goes, and the build's own bookkeeping.
@@ -197,12 +198,6 @@ def _record_path(settings: dict) -> Path:
     return Path(settings.get("CACHE_PATH") or "cache") / RECORD
 
 
-def _site_id(output: Path) -> list[int]:
-    """Which folder is in place: a new build swaps in a new one."""
-    stat = output.stat()
-    return [stat.st_ino, stat.st_mtime_ns]
-
-
 def _records(settings: dict) -> dict:
     try:
         return json.loads(_record_path(settings).read_text(encoding="utf-8"))
@@ -214,7 +209,7 @@ def recorded(settings: dict, output: Path) -> dict | None:
     """What the last good build into ``output`` recorded, if that site is
     still the one in place."""
     record = _records(settings).get(str(output.resolve()))
-    if not record or not output.is_dir() or record.get("site") != _site_id(output):
+    if not record or not output.is_dir() or record.get("site") != site_id(output):
         return None
     return record
 
@@ -244,7 +239,7 @@ def remember(
         "frame": inputs.frame,
         "bodies": inputs.bodies,
         "stats": inputs.stats,
-        "site": _site_id(output),
+        "site": site_id(output),
         "warnings": [asdict(p) for p in problems.warnings],
         "facts": facts or {},
     }
