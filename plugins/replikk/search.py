@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cached bundle's key: raise it when what goes into a bundle
 # changes in a way the key does not show.
-BUNDLE_FORMAT = 1
+BUNDLE_FORMAT = 2
 
 # Pagefind indexes only pages with this attribute when any page has it.
 BODY_ATTRIBUTE = b"data-pagefind-body"
@@ -110,9 +110,7 @@ def index_site(output: Path, settings: dict, site: Path | None = None) -> None:
             # Pagefind run keeps about one core busy.
             with ThreadPoolExecutor(min(len(todo), processes(settings))) as pool:
                 runs = [
-                    pool.submit(
-                        _run_pagefind, output, _glob(batches[n]), bundles[n], settings
-                    )
+                    pool.submit(_run_pagefind, output, batches[n], bundles[n], settings)
                     for n in todo
                 ]
                 for run in runs:
@@ -203,47 +201,26 @@ def _has_body(html: bytes) -> bool:
     return False
 
 
-# Pagefind's globs (wax) need these escaped; a backslash cannot be, so it
-# matches any one character instead.
-GLOB_SPECIAL = re.compile(r"[?*$:,()\[\]{}<>\\]")
-GLOB_LENGTH = 100_000  # one command-line argument may be at most 128 KiB
-
-
-def _glob_escape(special: re.Match) -> str:
-    return "?" if special[0] == "\\" else "\\" + special[0]
-
-
 def _batches(pages: list[Page], batch: int) -> Iterator[list[Page]]:
     """The pages in batches of ``batch`` on average, cut where the pages'
     paths say (content-defined chunking, as rsync and restic cut files): a
     batch ends after a page whose path's checksum is a multiple of a number,
     so adding or removing a page changes its own batch only, and every other
     batch's bundle can be used again. A batch holds at least a quarter of
-    ``batch`` pages and at most twice as many, and no more than one --glob
-    argument can name."""
+    ``batch`` pages and at most twice as many."""
     least = max(1, batch // 4)
     spread = max(1, batch - least)  # a cut every `spread` pages on average
     names: list[Page] = []
-    length = 0
     for page in pages:
-        name_length = len(GLOB_SPECIAL.sub(_glob_escape, page.path)) + 1
-        if names and (len(names) == 2 * batch or length + name_length > GLOB_LENGTH):
+        if len(names) == 2 * batch:
             yield names
-            names, length = [], 0
+            names = []
         names.append(page)
-        length += name_length
         if len(names) >= least and zlib.crc32(page.path.encode()) % spread == 0:
             yield names
-            names, length = [], 0
+            names = []
     if names:
         yield names
-
-
-def _glob(batch: list[Page]) -> str | None:
-    """A glob naming the batch's pages, for Pagefind's --glob."""
-    if not batch:
-        return None
-    return "{" + ",".join(GLOB_SPECIAL.sub(_glob_escape, p.path) for p in batch) + "}"
 
 
 def _key(batch: list[Page], settings: dict) -> str:
@@ -355,22 +332,51 @@ def _pagefind() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def _run_pagefind(site: Path, glob: str | None, bundle: Path, settings: dict) -> None:
-    command = [*_pagefind(), "--site", str(site)]
-    if glob:
-        command += ["--glob", glob]
-    command += [
-        "--output-path",
-        str(bundle),
-        "--force-language",
-        str(setting(settings, "SEARCH_LANGUAGE")),
-        "--silent",
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+def _run_pagefind(site: Path, batch: list[Page], bundle: Path, settings: dict) -> None:
+    """Pagefind over the batch's pages (the whole site if none), its bundle
+    written to ``bundle``.
+
+    Pagefind gets a folder of its own holding only the batch's pages, hard
+    links at the same paths (so the same URLs): given the whole site and a
+    ``--glob``, it walked every folder of the site to match it, 0.1 s at 5,000
+    articles and 0.5-2.4 s at 20,000, for every batch.
+    """
+    pages = bundle.with_name(f"{bundle.name}-pages") if batch else None
+    try:
+        if pages is not None:
+            _link_pages(site, batch, pages)
+        command = [*_pagefind(), "--site", str(pages or site)]
+        command += [
+            "--output-path",
+            str(bundle),
+            "--force-language",
+            str(setting(settings, "SEARCH_LANGUAGE")),
+            "--silent",
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    finally:
+        if pages is not None:
+            shutil.rmtree(pages, ignore_errors=True)
     if done.returncode != 0:
         raise SearchIndexError(
             f"Pagefind could not index {site}: {done.stderr.strip() or done.stdout}"
         )
+
+
+def _link_pages(site: Path, batch: list[Page], into: Path) -> None:
+    """The batch's pages at their paths in ``into``: hard links, or copies
+    across file systems."""
+    folders: set[str] = set()
+    for page in batch:
+        folder = os.path.dirname(page.path)
+        if folder not in folders:
+            os.makedirs(os.path.join(into, folder), exist_ok=True)
+            folders.add(folder)
+        source, target = os.path.join(site, page.path), os.path.join(into, page.path)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
 
 class SearchPagesGenerator(Generator):
