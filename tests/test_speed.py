@@ -4,10 +4,12 @@ deterministic and valid. (Timings are the benchmark's business, not tests'.)"""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
 import replikk
@@ -200,3 +202,16 @@ def test_synthetic_archive_is_valid_and_shaped_like_ours(tmp_path):
 
 def test_plugin_registers_the_speed_part():
     assert speed in replikk.PARTS
+
+
+def test_an_articles_html_is_held_in_half_the_memory_and_read_back_the_same():
+    sentence = "<p>Pasientene venter lenge på behandling – og «ventetiden» øker.</p>"
+    html = sentence * 300 + '<a href="#c1">↑</a>'
+    speed.patch()  # as the plugin's register() does
+    article = Article(html, metadata={"title": "T"})
+    assert article._content == html
+    held = article.__dict__["_replikk_content_utf8"]
+    assert isinstance(held, bytes)
+    assert sys.getsizeof(held) < 0.6 * sys.getsizeof(html)
+    article._content = "<p>ascii</p>"  # ASCII text is kept as text
+    assert article.__dict__["_replikk_content_utf8"] == "<p>ascii</p>"

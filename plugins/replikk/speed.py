@@ -261,6 +261,38 @@ def get_content(self, siteurl: str) -> str:
     return self._update_content(content, siteurl)
 
 
+class HeldAsUtf8:
+    """``Content._content`` held as UTF-8 bytes, given back as text.
+
+    CPython stores a string with any character beyond Latin-1 at two bytes
+    per character: typography's quotes and dashes, and the reference list's
+    back-link arrows, make every article's HTML such a string. Held as UTF-8,
+    a Norwegian article's HTML takes about half the memory (the articles'
+    HTML held for the whole build: 94.5 MB at 5,000 articles), for some
+    microseconds of decoding on each of the few times it is read. ASCII text
+    is kept as it is (one byte per character already).
+    """
+
+    def __get__(self, content: Content | None, owner: type | None = None):
+        if content is None:
+            return self
+        held = content.__dict__.get(_HELD, _HELD)
+        if held is _HELD:  # made before the patch, or never set
+            try:
+                return content.__dict__["_content"]
+            except KeyError:
+                raise AttributeError("_content") from None
+        return held.decode("utf-8") if type(held) is bytes else held
+
+    def __set__(self, content: Content, value) -> None:
+        if type(value) is str and not value.isascii():
+            value = value.encode("utf-8")
+        content.__dict__[_HELD] = value
+
+
+_HELD = "_replikk_content_utf8"
+
+
 def forget_summaries(pelican_object) -> None:
     """Pelican's memo of summaries lives on the class for the life of the
     process; a build starts with it empty, so a rebuild does not keep the
@@ -271,6 +303,7 @@ def forget_summaries(pelican_object) -> None:
 
 
 _PATCHES = {
+    (Content, "_content"): HeldAsUtf8(),
     (Content, "_update_content"): _update_content,
     (Content, "get_content"): get_content,
     (ArticlesGenerator, "generate_tags"): generate_tags,
@@ -287,7 +320,7 @@ def patch() -> None:
     for (owner, name), replacement in _PATCHES.items():
         # As stored, not as looked up: a descriptor (Pelican's memoized)
         # looked up on its class is bound to nothing.
-        current = vars(owner).get(name, getattr(owner, name))
+        current = vars(owner).get(name, getattr(owner, name, None))
         if getattr(current, _MARK, False):
             continue
         _ORIGINALS[(owner, name)] = current
@@ -298,12 +331,17 @@ def patch() -> None:
 def unpatch() -> None:
     """Put Pelican's own versions back (for tests that compare the two)."""
     for (owner, name), original in _ORIGINALS.items():
-        setattr(owner, name, original)
+        if original is None:  # an attribute Pelican's class does not have
+            delattr(owner, name)
+        else:
+            setattr(owner, name, original)
     _ORIGINALS.clear()
 
 
 def patched() -> bool:
-    return all(getattr(getattr(owner, name), _MARK, False) for owner, name in _PATCHES)
+    return all(
+        getattr(getattr(owner, name, None), _MARK, False) for owner, name in _PATCHES
+    )
 
 
 class ReusingMarkdownReader(MarkdownReader):
