@@ -19,7 +19,7 @@ import replikk.citations.glue
 from benchmarks.synth import generate
 from replikk.build import build
 
-from .conftest import SETTINGS, _overrides, output_differences
+from .conftest import ROOT, SETTINGS, _overrides, output_differences
 
 
 @pytest.fixture
@@ -253,3 +253,16 @@ def test_builds_without_the_cache_keep_no_spare_copy(archive, rebuild, tmp_path)
     while spare.exists():  # removed by a process of its own
         assert time.monotonic() < deadline, "the spare copy was kept"
         time.sleep(0.05)
+
+
+def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_again(
+    archive, rebuild, tmp_path
+):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    rebuild(archive, THEME=str(theme))
+    assert list((tmp_path / "cache" / "jinja").glob("*.cache"))
+    footer = theme / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text() + "<!-- ny bunntekst -->\n")
+    result = rebuild(archive, THEME=str(theme))
+    assert "<!-- ny bunntekst -->" in (result.output / "index.html").read_text()

@@ -28,10 +28,13 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
+from contextlib import suppress
 from itertools import chain, groupby
 from operator import attrgetter
+from pathlib import Path
 
 import pelican.generators
+from jinja2 import FileSystemBytecodeCache
 from markdown import Markdown
 from pelican import signals
 from pelican.contents import Content
@@ -420,10 +423,20 @@ def freeze_urls(generator: ArticlesGenerator) -> None:
 def static_templates(pelican_object) -> None:
     """Templates do not change during a build: Jinja need not check the
     file's modification time at every ``{% include %}`` (it does by default).
-    A rebuild makes a new Pelican and so a new template environment."""
+    A rebuild makes a new Pelican and so a new template environment.
+
+    With the content cache on, compiled templates are kept in
+    ``CACHE_PATH/jinja/`` (Jinja's own bytecode cache, which compiles a
+    template again when its source changes): every build compiled the theme
+    again, 0.2 s of a 1,000-article edit's 1.9 s."""
     settings = pelican_object.settings
     environment = dict(settings.get("JINJA_ENVIRONMENT", {}))
     environment.setdefault("auto_reload", False)
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
+        folder = Path(settings.get("CACHE_PATH") or "cache") / "jinja"
+        with suppress(OSError):  # no cache is only slower
+            folder.mkdir(parents=True, exist_ok=True)
+            environment.setdefault("bytecode_cache", FileSystemBytecodeCache(folder))
     settings["JINJA_ENVIRONMENT"] = environment
 
 
