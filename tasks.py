@@ -108,9 +108,14 @@ def livereload(c, port=CONFIG["port"]):
 
 @task
 def clean(c):
-    """Remove output/ and the content cache."""
-    for path in (CONFIG["output"], CONFIG["cache"]):
-        shutil.rmtree(path, ignore_errors=True)
+    """Remove output/, the content cache, and what builds keep beside output/."""
+    output = CONFIG["output"]
+    # .output-spare-*, its record, and folders an interrupted build left
+    for path in (output, CONFIG["cache"], *output.parent.glob(f".{output.name}-*")):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 @task(

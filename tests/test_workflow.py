@@ -255,3 +255,17 @@ def test_livereload_rebuilds_on_change_and_keeps_the_last_good_site(project):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_clean_removes_the_site_the_cache_and_what_builds_keep_beside_them(project):
+    (project / "output" / "2024").mkdir(parents=True)
+    (project / "cache" / "jinja").mkdir(parents=True)
+    (project / ".output-spare-0123456789ab" / "2024").mkdir(parents=True)
+    (project / ".output-spare.json").write_text("{}")
+    (project / ".output-old-0123456789ab").mkdir()
+    done = invoke(project, "clean")
+    assert done.returncode == 0, done.stderr
+    left = {p.name for p in project.iterdir()}
+    assert not left & {"output", "cache", ".output-spare-0123456789ab"}
+    assert not left & {".output-spare.json", ".output-old-0123456789ab"}
+    assert {"content", "theme", "plugins"} <= left  # the project itself stays
