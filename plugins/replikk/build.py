@@ -198,11 +198,12 @@ def _build_once(
 
 
 class _LinkCopy:
-    """:func:`_link_copy` while the build goes on: in a process of its own
-    where the system can fork (at 5,000 articles it makes ~33,000 links; in a
-    thread its Python loop took turns with Pelican's reading for the
-    interpreter's lock, and the build waited 0.8-1.5 s for it), else in a
-    thread. :meth:`wait` returns when it is done and raises what it raised."""
+    """:func:`replikk.spare.mirror` of the last site into an empty folder
+    while the build goes on: in a process of its own where the system can
+    fork (at 5,000 articles it makes ~33,000 links; in a thread its Python
+    loop took turns with Pelican's reading for the interpreter's lock, and the
+    build waited 0.8-1.5 s for it), else in a thread. :meth:`wait` returns
+    when it is done and raises what it raised."""
 
     def __init__(self, source: Path, target: Path, leave_out: list[str]) -> None:
         if "fork" in multiprocessing.get_all_start_methods():
@@ -210,7 +211,7 @@ class _LinkCopy:
             pool: Executor = ProcessPoolExecutor(1, mp_context=fork)
         else:
             pool = ThreadPoolExecutor(1)
-        self.future = pool.submit(_link_copy, source, target, leave_out)
+        self.future = pool.submit(spare.mirror, target, source, leave_out)
         pool.shutdown(wait=False)  # the copy goes on; the pool ends after it
 
     def wait(self) -> None:
@@ -219,18 +220,6 @@ class _LinkCopy:
     def stop(self) -> None:
         """Wait for the copy, whatever became of it (the build failed)."""
         futures.wait([self.future])
-
-
-def _link_copy(source: Path, target: Path, leave_out: list[str]) -> None:
-    """``target`` as a copy of ``source`` made of hard links (no bytes copied)."""
-    for folder, dirs, files in os.walk(source):
-        here = Path(folder)
-        relative = here.relative_to(source)
-        if relative == Path("."):
-            dirs[:] = [d for d in dirs if d not in leave_out]
-        (target / relative).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.link(here / name, target / relative / name)
 
 
 def check(

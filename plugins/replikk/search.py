@@ -347,8 +347,10 @@ def _run_pagefind(site: Path, batch: list[Page], bundle: Path, settings: dict) -
     try:
         if pages is not None:
             _link_pages(site, batch, pages)
-        command = [*_pagefind(), "--site", str(pages or site)]
-        command += [
+        command = [
+            *_pagefind(),
+            "--site",
+            str(pages or site),
             "--output-path",
             str(bundle),
             "--force-language",

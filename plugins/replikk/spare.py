@@ -74,7 +74,7 @@ def make(old: Path, site: Path, leave_out: list[str]) -> None:
     made_for = site_id(site)
     spare = site.with_name(f".{site.name}-spare-{uuid.uuid4().hex[:12]}")
     try:
-        _mirror(old, site, set(leave_out))
+        mirror(old, site, leave_out)
         old.rename(spare)
         if site_id(site) != made_for:
             raise FileNotFoundError(f"{site} was replaced while its spare was made")
@@ -93,10 +93,11 @@ def make(old: Path, site: Path, leave_out: list[str]) -> None:
             shutil.rmtree(other, ignore_errors=True)
 
 
-def _mirror(copy: Path, source: Path, leave_out: set[str]) -> None:
-    """Make ``copy`` hold what ``source`` holds, each file a hard link to
-    ``source``'s: files that already are stay, others are linked again, and
-    what ``source`` does not have is removed."""
+def mirror(copy: Path, source: Path, leave_out: list[str]) -> None:
+    """Make ``copy`` (a folder) hold what ``source`` holds but its top-level
+    ``leave_out``, each file a hard link to ``source``'s: files that already
+    are stay, others are linked again, and what ``source`` does not have is
+    removed. Into an empty folder, it is a copy made of hard links."""
     for folder, dirs, files in os.walk(source):
         relative = os.path.relpath(folder, source)
         if relative == ".":
