@@ -373,16 +373,15 @@ class _Items:
         categories = [str(category)] if category else []
         categories += [str(t) for t in getattr(article, "tags", ())]
         authors = [self._person(a) for a in getattr(article, "authors", ())]
-        content, source = "", None
         if "summary" in article.metadata:
-            summary = model.absolute_html(article.get_summary(self.base), url)
-            source = partial(self._content, article, url)
+            summary = article.get_summary(self.base)
         else:
-            content = self._content(article, url)
             # Pelican cuts its own from the content as the page it is writing
-            # sees it; cut ours from the feed's absolute content instead.
+            # sees it; ours is cut from the content with the feed's siteurl.
+            # Cut, then made absolute: the cut falls in text, never in a tag,
+            # so it is the same summary as one cut from absolute content.
             summary = truncate_html_words(
-                content,
+                article.get_content(self.base),
                 self.settings.get("SUMMARY_MAX_LENGTH") or 50,
                 self.settings.get("SUMMARY_END_SUFFIX", "…"),
             )
@@ -395,11 +394,13 @@ class _Items:
             lang=article.lang,
             authors=authors,
             categories=categories,
-            summary=summary,
-            content=content,
+            summary=model.absolute_html(summary, url),
             in_reply_to=in_reply_to,
             replies=replies,
-            content_source=source,
+            # Only the few feeds that carry whole articles need the text: an
+            # entry waits for the last feed that holds it, and the texts of a
+            # large archive held that long were most of this process's memory.
+            content_source=partial(self._content, article, url),
         )
 
     def _content(self, article, url: str) -> str:
