@@ -3,6 +3,7 @@ deterministic and valid. (Timings are the benchmark's business, not tests'.)"""
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import replikk
 from benchmarks.synth import generate
 from replikk import speed
 from replikk.build import build, check
+from replikk.problems import ContentError
 
 from .conftest import ROOT, SETTINGS, _overrides, output_differences
 
@@ -215,3 +217,27 @@ def test_an_articles_html_is_held_in_half_the_memory_and_read_back_the_same():
     assert sys.getsizeof(held) < 0.6 * sys.getsizeof(html)
     article._content = "<p>ascii</p>"  # ASCII text is kept as text
     assert article.__dict__["_replikk_content_utf8"] == "<p>ascii</p>"
+
+
+def test_a_build_lets_go_of_its_archive_and_unfreezes_the_collector(archive, tmp_path):
+    """The read archive is frozen out of the garbage collector's way during
+    the run and let go after it (``speed.archive_apart``): under livereload a
+    build must leave nothing frozen and none of its articles alive."""
+
+    def alive() -> list[Article]:
+        gc.collect()
+        return [
+            o
+            for o in gc.get_objects()
+            if isinstance(o, Article) and str(archive) in (o.source_path or "")
+        ]
+
+    _build(archive, tmp_path / "out")
+    assert (tmp_path / "out" / "index.html").exists()
+    assert gc.get_freeze_count() == 0
+    assert alive() == []
+    broken = archive / "artikler" / "2019" / "broken.md"
+    broken.write_text("Title: Brutt\nDate: 2019-13-45\n\nTekst.\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        _build(archive, tmp_path / "out")
+    assert gc.get_freeze_count() == 0

@@ -35,6 +35,7 @@ from .incremental import NotIncremental
 from .parallel import abandon
 from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
 from .search import index_site
+from .speed import archive_apart
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ def _build_once(
             settings[incremental.RECORDED] = record["facts"]
         # The plugin's ContentError carries these same problems; they are
         # reported below together with Pelican's own errors.
-        with _pelican_errors() as logged, suppress(ContentError):
+        with _pelican_errors() as logged, suppress(ContentError), archive_apart():
             Pelican(settings).run()
         _merge_logged(problems, logged, settings["PATH"])
         if problems.errors:
