@@ -18,7 +18,10 @@ it. ``unpatch()`` restores Pelican's originals.
 
 Also here: :class:`ReusingMarkdownReader`, which parses every file with one
 ``Markdown`` instance (reset between files) instead of building a new one per
-file, as Pelican's ``MarkdownReader.read`` does.
+file, as Pelican's ``MarkdownReader.read`` does; :class:`HeldApart`, which
+keeps each article's HTML in a temporary file between the few times it is
+read; :func:`archive_apart`, which keeps the read archive out of the garbage
+collector's way and lets it go after the run.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ from __future__ import annotations
 import calendar
 import gc
 import logging
+import os
 import re
+import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -265,16 +271,17 @@ def get_content(self, siteurl: str) -> str:
     return self._update_content(content, siteurl)
 
 
-class HeldAsUtf8:
-    """``Content._content`` held as UTF-8 bytes, given back as text.
+class HeldApart:
+    """``Content._content`` kept in a temporary file, read back when asked.
 
-    CPython stores a string with any character beyond Latin-1 at two bytes
-    per character: typography's quotes and dashes, and the reference list's
-    back-link arrows, make every article's HTML such a string. Held as UTF-8,
-    a Norwegian article's HTML takes about half the memory (the articles'
-    HTML held for the whole build: 94.5 MB at 5,000 articles), for some
-    microseconds of decoding on each of the few times it is read. ASCII text
-    is kept as it is (one byte per character already).
+    An article's HTML is asked for a few times in a build (its page, its feed
+    entry, the search page), and held the rest of the time: at 20,000
+    articles ~200 MB of the process that writes and of the one forked from it
+    (as text, twice that: CPython keeps a string with a dash or an arrow at
+    two bytes per character). So each text of :data:`SPILL_AT` bytes or more
+    is written once, as UTF-8, to a file of the build's own and the object
+    keeps where it lies (:class:`_Spilled`); shorter texts are kept as they
+    are. Reading one back is a ``pread`` and a decode, some microseconds.
     """
 
     def __get__(self, content: Content | None, owner: type | None = None):
@@ -286,15 +293,98 @@ class HeldAsUtf8:
                 return content.__dict__["_content"]
             except KeyError:
                 raise AttributeError("_content") from None
+        if type(held) is _Spilled:
+            return held.read().decode("utf-8")
         return held.decode("utf-8") if type(held) is bytes else held
 
     def __set__(self, content: Content, value) -> None:
-        if type(value) is str and not value.isascii():
+        if type(value) is str and len(value) >= SPILL_AT:
             value = value.encode("utf-8")
+            folder = getattr(content, "settings", {}).get("OUTPUT_PATH") or "."
+            with suppress(OSError):  # no file to write to: kept in memory
+                value = _spill(os.path.dirname(os.path.abspath(folder))).keep(value)
         content.__dict__[_HELD] = value
 
 
 _HELD = "_replikk_content_utf8"
+
+# Shorter texts are kept in memory: a spilled one costs ~100 bytes of its own.
+SPILL_AT = 1024
+
+
+class _SpillFile:
+    """A temporary file of texts, written by one process and read by it and
+    its forked children (``pread``/``pwrite`` share no file position).
+
+    It has no name (``tempfile.TemporaryFile``): the system frees it when the
+    last :class:`_Spilled` that points into it is gone, or when the process
+    ends, whatever the build did. It lies beside the output folder, on the disk
+    the site is written to (``/tmp`` may be memory).
+    """
+
+    def __init__(self, folder: str) -> None:
+        self.pid = os.getpid()
+        self.folder = folder
+        # Closed when the last text in it is gone: no context manager can say when.
+        self.file = tempfile.TemporaryFile(  # noqa: SIM115
+            dir=folder, prefix=".replikk-texts-"
+        )
+        self.end = 0
+        self.lock = threading.Lock()
+
+    def keep(self, data: bytes) -> _Spilled:
+        with self.lock:
+            offset, self.end = self.end, self.end + len(data)
+        written = 0
+        while written < len(data):
+            written += os.pwrite(
+                self.file.fileno(), memoryview(data)[written:], offset + written
+            )
+        return _Spilled(self, offset, len(data))
+
+
+class _Spilled:
+    """Where one text lies in a :class:`_SpillFile`; pickled (or copied) as
+    the text's bytes, so it never outlives its file."""
+
+    __slots__ = ("file", "offset", "size")
+
+    def __init__(self, file: _SpillFile, offset: int, size: int) -> None:
+        self.file, self.offset, self.size = file, offset, size
+
+    def read(self) -> bytes:
+        data = os.pread(self.file.file.fileno(), self.size, self.offset)
+        while len(data) < self.size:  # a regular file gives it all at once
+            more = os.pread(
+                self.file.file.fileno(), self.size - len(data), self.offset + len(data)
+            )
+            if not more:
+                raise OSError(f"the build's text file ended early at {self.offset}")
+            data += more
+        return data
+
+    def __reduce__(self):
+        return (bytes, (self.read(),))
+
+
+_spill_file: _SpillFile | None = None
+
+
+def _spill(folder: str) -> _SpillFile:
+    """This process's spill file for this build: a forked child writes its
+    own, never into its parent's."""
+    global _spill_file  # noqa: PLW0603 -- one per process and build
+    current = _spill_file
+    if current is None or current.pid != os.getpid() or current.folder != folder:
+        current = _spill_file = _SpillFile(folder)
+    return current
+
+
+def new_spill_file(pelican_object=None) -> None:
+    """Each build starts a file of its own; the last one's is freed when its
+    texts are (``initialized``)."""
+    global _spill_file  # noqa: PLW0603
+    _spill_file = None
 
 
 def forget_summaries(pelican_object) -> None:
@@ -336,7 +426,7 @@ def _freeze(generator) -> None:
 
 
 _PATCHES = {
-    (Content, "_content"): HeldAsUtf8(),
+    (Content, "_content"): HeldApart(),
     (Content, "_update_content"): _update_content,
     (Content, "get_content"): get_content,
     (ArticlesGenerator, "generate_tags"): generate_tags,
@@ -474,4 +564,5 @@ def register() -> None:
     patch()
     signals.initialized.connect(static_templates)
     signals.initialized.connect(forget_summaries)
+    signals.initialized.connect(new_spill_file)
     signals.article_generator_pretaxonomy.connect(freeze_urls)
