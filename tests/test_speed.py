@@ -165,6 +165,13 @@ def test_cached_rebuilds_are_byte_identical_to_cold_builds(tmp_path):
     assert any((tmp_path / "cache").iterdir()), "the content cache was written"
     warm = _build(content, tmp_path / "warm", **cache)
     assert output_differences(first, warm) == []
+    # The reader cache holds each text apart (speed.cache_data): saved, a
+    # text is its UTF-8 bytes; given back, text again (the warm build above).
+    with (tmp_path / "cache" / "ArticlesGenerator-Readers").open("rb") as saved:
+        texts = [data[0] for _, data in pickle.load(saved).values()]
+    assert texts and all(type(t) in (bytes, str) for t in texts)
+    assert any(type(t) is bytes for t in texts)
+    assert all(len(t) < speed.SPILL_AT for t in texts if type(t) is str)
 
     article = next(content.glob("artikler/2024/rad-er-behandling.md"))
     text = article.read_text(encoding="utf-8")
