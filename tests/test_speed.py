@@ -225,14 +225,14 @@ def test_an_articles_html_is_kept_in_a_file_and_read_back_the_same(tmp_path):
     settings = {**DEFAULT_CONFIG, "OUTPUT_PATH": str(tmp_path / "output")}
     article = Article(html, metadata={"title": "T"}, settings=settings)
     assert article._content == html
-    held = article.__dict__["_replikk_content_utf8"]
+    held = article.__dict__["_replikk_content_held"]
     assert isinstance(held, speed._Spilled)
     assert sys.getsizeof(held) < 100
     assert list(tmp_path.iterdir()) == []  # the file has no name: nothing is left
     assert copy.deepcopy(held) == html.encode("utf-8")  # a copy is the bytes
     assert pickle.loads(pickle.dumps(held)) == html.encode("utf-8")
     article._content = "<p>kort</p>"  # a short text is kept as it is
-    assert article.__dict__["_replikk_content_utf8"] == "<p>kort</p>"
+    assert article.__dict__["_replikk_content_held"] == "<p>kort</p>"
     article._content = html
 
     # A forked child (the process that writes feeds) reads the parent's texts

@@ -345,7 +345,7 @@ def get_cached_data(self: Readers, filename: str, default=None):
     return data
 
 
-_HELD = "_replikk_content_utf8"
+_HELD = "_replikk_content_held"
 
 # Shorter texts are kept in memory: a spilled one costs ~100 bytes of its own.
 SPILL_AT = 1024
