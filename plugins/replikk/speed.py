@@ -294,24 +294,32 @@ class HeldApart:
                 return content.__dict__["_content"]
             except KeyError:
                 raise AttributeError("_content") from None
-        if type(held) is _Spilled:
-            return held.read().decode("utf-8")
-        return held.decode("utf-8") if type(held) is bytes else held
+        return _text(held)
 
     def __set__(self, content: Content, value) -> None:
-        if type(value) is str and len(value) >= SPILL_AT:
-            value = _apart(value.encode("utf-8"), getattr(content, "settings", {}))
-        content.__dict__[_HELD] = value
+        content.__dict__[_HELD] = _apart(value, getattr(content, "settings", {}))
 
 
-def _apart(data: bytes, settings: dict) -> bytes | _Spilled:
-    """The text's bytes written to this build's spill file, or kept as they
-    are if there is no file to write to."""
+def _apart(value, settings: dict):
+    """A text of :data:`SPILL_AT` characters or more, or bytes, written to
+    this build's spill file (kept as bytes if there is no file to write to);
+    anything else as it is."""
+    if type(value) is str and len(value) >= SPILL_AT:
+        value = value.encode("utf-8")
+    if type(value) is not bytes:
+        return value
     folder = settings.get("OUTPUT_PATH") or "."
     try:
-        return _spill(os.path.dirname(os.path.abspath(folder))).keep(data)
+        return _spill(os.path.dirname(os.path.abspath(folder))).keep(value)
     except OSError:
-        return data
+        return value
+
+
+def _text(held):
+    """What :func:`_apart` held, as text again."""
+    if type(held) is _Spilled:
+        held = held.read()
+    return held.decode("utf-8") if type(held) is bytes else held
 
 
 def cache_data(self: Readers, filename: str, data) -> None:
@@ -322,9 +330,9 @@ def cache_data(self: Readers, filename: str, data) -> None:
     20,000 articles most of the 827 MB the build took. Saved, a text is its
     UTF-8 bytes (``_Spilled`` pickles as such)."""
     content, metadata = data
-    if type(content) is str and len(content) >= SPILL_AT:
-        content = _apart(content.encode("utf-8"), self.settings)
-    FileStampDataCacher.cache_data(self, filename, (content, metadata))
+    FileStampDataCacher.cache_data(
+        self, filename, (_apart(content, self.settings), metadata)
+    )
 
 
 def get_cached_data(self: Readers, filename: str, default=None):
@@ -338,11 +346,7 @@ def get_cached_data(self: Readers, filename: str, default=None):
     if type(content) is bytes:
         content = _apart(content, self.settings)
         self._cache[filename] = (self._cache[filename][0], (content, metadata))
-    if type(content) is _Spilled:
-        return content.read().decode("utf-8"), metadata
-    if type(content) is bytes:
-        return content.decode("utf-8"), metadata
-    return data
+    return _text(content), metadata
 
 
 _HELD = "_replikk_content_held"
