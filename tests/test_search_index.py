@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import replikk.search
+from replikk import pagefind_merge
 from replikk.build import build
 from replikk.pagefind_merge import PARSED, decode, read_file
 from replikk.search import Page, SearchIndexError, _batches, check_settings, index_site
@@ -91,6 +92,34 @@ def test_the_index_is_written_in_one_piece_with_no_work_files_left(batched_site)
     assert not list(batched_site.output.glob(".pagefind-*"))
     assert (batched_site.output / "pagefind" / "pagefind.js").exists()
     assert len(list((batched_site.output / "pagefind").glob("*.pf_meta"))) == 1
+
+
+def test_words_merged_in_ranges_by_two_processes_make_the_same_index(
+    batched_site, tmp_path, monkeypatch
+):
+    """A large index's words are merged in ranges, by two processes where
+    there are two: the index is the same, byte for byte, with one, and holds
+    what one Pagefind run's does (only the chunks are cut elsewhere)."""
+    monkeypatch.setattr(pagefind_merge, "RANGE_LEAST", 1)  # ranges even here
+    built = {}
+    for processes in (1, 2):
+        site = tmp_path / str(processes)
+        shutil.copytree(
+            batched_site.output, site, ignore=shutil.ignore_patterns("pagefind")
+        )
+        index_site(site, {"SEARCH_BATCH": 4, "REPLIKK_PROCESSES": processes})
+        built[processes] = site / "pagefind"
+    assert output_differences(built[1], built[2]) == []
+    assert not list((built[2] / "index").glob(".*"))  # no file left unnamed
+    merged = index_contents(built[2])
+    (language,) = merged["languages"].values()
+    assert len(language["chunks"]) >= 3  # several ranges, each chunked apart
+    one_pagefind_run(batched_site.output, tmp_path / "one-run")
+    one_run = index_contents(tmp_path / "one-run")
+    for held in (merged, one_run):
+        for language in held["languages"].values():
+            del language["chunks"]
+    assert merged == one_run
 
 
 def write_page(site: Path, path: str, body: str) -> None:

@@ -32,13 +32,15 @@ import gzip
 import hashlib
 import heapq
 import json
+import multiprocessing
 import os
 import pickle
 import shutil
+from bisect import bisect_left
 from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from itertools import groupby, pairwise
 from pathlib import Path
 
@@ -291,10 +293,10 @@ def _merge_word(found: list[tuple[Word, int]]) -> tuple[bytes, int]:
 
 
 # A kept bundle's words as read, for the next merge (pickles are read 15x
-# faster than the CBOR is parsed). Files in a bundle's subfolder are never
-# merged into the index.
+# faster than the CBOR is parsed), one file per index chunk. Files in a
+# bundle's subfolder are never merged into the index.
 PARSED = "replikk-parsed"
-PARSED_FORMAT = 1
+PARSED_FORMAT = 2
 
 
 @dataclass
@@ -306,37 +308,61 @@ class _Index:
     language: str = ""
     offset: int = 0  # how many pages come before this bundle's
     keep: bool = False  # keep the words as read, for the next merge
+    # The first and last chunks the latest range of words read: the range
+    # before or after it shares one.
+    kept: dict[int, list[Word]] = field(default_factory=dict)
 
     @property
     def pages(self) -> list:
         return self.meta[1]
 
-    def words(self) -> Iterator[tuple[Word, int]]:
-        parsed = self.bundle / PARSED / f"{self.language}-{PARSED_FORMAT}.pickle"
-        if parsed.is_file():
-            with parsed.open("rb") as handle:
-                for _ in self.meta[2]:  # one pickle per index chunk
-                    for word in pickle.load(handle):
-                        yield word, self.offset
-            return
-        keeping = None
-        if self.keep:
-            parsed.parent.mkdir(exist_ok=True)
-            keeping = parsed.with_suffix(".tmp").open("wb")
+    def words(
+        self, low: bytes | None = None, high: bytes | None = None
+    ) -> Iterator[tuple[Word, int]]:
+        """The words from ``low`` (or the first) up to ``high`` (or the last),
+        reading only the chunks that may hold them."""
+        first_read = None
+        for n, (start, end, _) in enumerate(self.meta[2]):
+            if high is not None and start.encode() >= high:
+                return  # a chunk's words start with its `from`
+            to = end.encode()  # ... and end with words that start with `to`
+            if low is not None and low > to and not low.startswith(to):
+                continue
+            words = self._chunk(n)
+            if first_read is None:
+                first_read = n
+            self.kept = {first_read: self.kept.get(first_read, words), n: words}
+            if not words:
+                continue
+            first, past = 0, len(words)
+            if low is not None and not low <= words[0][0]:
+                first = bisect_left(words, low, key=_text_of)
+            if high is not None and not words[-1][0] < high:
+                past = bisect_left(words, high, first, key=_text_of)
+            for word in words[first:past]:
+                yield word, self.offset
+
+    def _chunk(self, n: int) -> list[Word]:
+        """Index chunk ``n``'s words, from the kept pickle if there is one."""
+        if n in self.kept:
+            return self.kept[n]
+        parsed = self.bundle / PARSED / f"{self.language}-{PARSED_FORMAT}-{n}.pickle"
         try:
-            for _, _, chunk in self.meta[2]:
-                words = list(
-                    _read_words(read_file(self.bundle / "index" / f"{chunk}.pf_index"))
-                )
-                if keeping:
-                    pickle.dump(words, keeping, protocol=pickle.HIGHEST_PROTOCOL)
-                for word in words:
-                    yield word, self.offset
-        finally:
-            if keeping:
-                keeping.close()
-        if keeping:
-            parsed.with_suffix(".tmp").replace(parsed)
+            with parsed.open("rb") as handle:
+                words = pickle.load(handle)
+        except FileNotFoundError:
+            name = self.meta[2][n][2]
+            words = list(
+                _read_words(read_file(self.bundle / "index" / f"{name}.pf_index"))
+            )
+            if self.keep:
+                parsed.parent.mkdir(exist_ok=True)
+                # Two processes may both write it: each its own file, renamed.
+                temporary = parsed.with_suffix(f".{os.getpid()}.tmp")
+                with temporary.open("wb") as handle:
+                    pickle.dump(words, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                temporary.replace(parsed)
+        return words
 
     def filters(self) -> Iterator[tuple[str, str, list[int]]]:
         for _, name in self.meta[3]:
@@ -351,10 +377,18 @@ def _word_of(found: tuple[Word, int]) -> bytes:
     return found[0][0]
 
 
+def _text_of(word: Word) -> bytes:
+    return word[0]
+
+
 def _name(language: str, data: bytes, used: set[str], length: int = 7) -> str:
     """A file name as Pagefind makes one: the language, '_', the start of a
     SHA-1 of the content, longer when it is taken."""
-    digest = hashlib.sha1(data).hexdigest()
+    return _named(language, hashlib.sha1(data).hexdigest(), used, length)
+
+
+def _named(language: str, digest: str, used: set[str], length: int = 7) -> str:
+    """:func:`_name` of content whose SHA-1 is ``digest`` (hex)."""
     while (name := f"{language}_{digest[:length]}") in used:
         length += 1
     used.add(name)
@@ -403,38 +437,43 @@ class _Writer:
                 pages.append([renamed[fragment], word_count])
         return pages
 
-    def words(self, parts: list[_Index]) -> list[list[str]]:
+    def words(self, parts: list[_Index], processes: int = 1) -> list[list[str]]:
         """The bundles' sorted words merged and chunked as Pagefind chunks
-        them; the chunks' [from, to, file name]."""
-        chunks: list[list[str]] = []
-        chunk: list[bytes] = []
-        first = b""
-        size = 0
+        them; the chunks' [from, to, file name].
 
-        def close(last: bytes) -> None:
-            name = self._write_chunk(chunk)
-            chunks.append([first.decode("utf-8"), last.decode("utf-8"), name])
-
-        merged = heapq.merge(*(p.words() for p in parts), key=_word_of)
-        for word, found in groupby(merged, key=_word_of):
-            if not chunk:
-                first = word
-            encoded, locations = _merge_word(list(found))
-            chunk.append(encoded)
-            size += locations
-            if size >= CHUNK_LOCATIONS:
-                close(word)
-                chunk, size = [], 0
-        if chunk:
-            close(word)
-        for left, right in pairwise(chunks):
+        With two processes or more, this one merges the ranges of words
+        (:func:`_ranges`) from the first on and a forked one from the last
+        back, each taking the next until they meet (the ranges cost unevenly:
+        numbers and DOIs are many words of few bytes); the forked one writes
+        its chunks under names of its own, and they are named here, in order.
+        """
+        ranges = _ranges(parts)
+        if processes < 2 or len(ranges) < 2:
+            chunks = _merge_ranges(parts, ranges, self._write_chunk)
+        else:
+            fork = multiprocessing.get_context("fork")
+            # The last range is the forked one's from the start.
+            claims = fork.Array("i", [0, len(ranges) - 1])
+            with ProcessPoolExecutor(
+                1, mp_context=fork, initializer=_share_claims, initargs=(claims,)
+            ) as pool:
+                back = pool.submit(_merge_back, parts, ranges, self.target / "index")
+                chunks = []
+                while (n := _claim(claims, front=True)) is not None:
+                    chunks += _merge_ranges(parts, [ranges[n]], self._write_chunk)
+                for first, last, (digest, written) in back.result():
+                    name = _named(self.language, digest, self.names)
+                    os.replace(written, self.target / "index" / f"{name}.pf_index")
+                    chunks.append([first, last, name])
+        named = [[first.decode(), last.decode(), name] for first, last, name in chunks]
+        for left, right in pairwise(named):
             to, right[0] = _prefixes(left[1], right[0])
             if to >= left[0]:  # as Pagefind: a range never ends before it starts
                 left[1] = to
-        return chunks
+        return named
 
     def _write_chunk(self, words: list[bytes]) -> str:
-        data = _head(ARRAY, 1) + _head(ARRAY, len(words)) + b"".join(words)
+        data = _chunk_data(words)
         name = _name(self.language, data, self.names)
         self.files.write(self.target / "index" / f"{name}.pf_index", data)
         return name
@@ -462,12 +501,128 @@ class _Writer:
         return name
 
 
+# The words are merged in ranges cut where the bundles' index chunks start,
+# at most RANGES of about the same size (the chunks' files' sizes); a chunk
+# never holds words of two ranges. The ranges depend on the bundles alone,
+# so the index is the same, byte for byte, whether one process merges them
+# or several. An index of fewer than RANGE_LEAST chunks in all its bundles
+# is one range, chunked as one Pagefind run chunks it.
+RANGES = 16
+RANGE_LEAST = 48
+
+
+def _ranges(parts: list[_Index]) -> list[tuple[bytes | None, bytes | None]]:
+    """[low, high) of each range of words; None: no bound."""
+    chunks = sorted(
+        (start.encode(), (part.bundle / "index" / f"{name}.pf_index").stat().st_size)
+        for part in parts
+        for start, _, name in part.meta[2]
+    )
+    keys: list[bytes] = []
+    if len(chunks) >= RANGE_LEAST:
+        total = sum(size for _, size in chunks)
+        done = 0
+        for start, size in chunks:
+            if done * RANGES >= total * (len(keys) + 1) and start > max(
+                keys, default=b""
+            ):
+                keys.append(start)
+            done += size
+    return list(zip([None, *keys], [*keys, None], strict=True))
+
+
+def _chunk_data(words: list[bytes]) -> bytes:
+    return _head(ARRAY, 1) + _head(ARRAY, len(words)) + b"".join(words)
+
+
+def _merge_ranges(
+    parts: list[_Index],
+    ranges: list[tuple[bytes | None, bytes | None]],
+    write: Callable[[list[bytes]], object],
+) -> list[list]:
+    """The words of ``ranges`` merged; each chunk given to ``write``; the
+    chunks' [first word, last word, what ``write`` gave back]."""
+    chunks: list[list] = []
+    for low, high in ranges:
+        chunk: list[bytes] = []
+        first = b""
+        size = 0
+        merged = heapq.merge(*(p.words(low, high) for p in parts), key=_word_of)
+        for word, found in groupby(merged, key=_word_of):
+            if not chunk:
+                first = word
+            encoded, locations = _merge_word(list(found))
+            chunk.append(encoded)
+            size += locations
+            if size >= CHUNK_LOCATIONS:
+                chunks.append([first, word, write(chunk)])
+                chunk, size = [], 0
+        if chunk:
+            chunks.append([first, word, write(chunk)])
+    return chunks
+
+
+# In the forked process that merges ranges from the last back: the ranges
+# taken so far from each end, shared with the process that takes them from
+# the first on (a multiprocessing Array of two: [front, back]).
+_claims = None
+
+
+def _share_claims(claims) -> None:
+    global _claims  # noqa: PLW0603 -- set once in the forked process
+    _claims = claims
+
+
+def _claim(claims, front: bool) -> int | None:
+    """The next range to merge from the front or the back; None: all taken."""
+    with claims.get_lock():
+        low, high = claims[0], claims[1]
+        if low >= high:
+            return None
+        if front:
+            claims[0] = low + 1
+            return low
+        claims[1] = high - 1
+        return high - 1
+
+
+def _merge_back(
+    parts: list[_Index], ranges: list[tuple[bytes | None, bytes | None]], into: Path
+) -> list[list]:
+    """In the forked process: the ranges from the last back (the last is
+    always this one's), until the other process has taken the rest, each
+    chunk written into ``into`` under a name of this process's; in range
+    order, each chunk's [first word, last word, (SHA-1, file)]."""
+    files = _Files()
+    written = 0
+
+    def write(words: list[bytes]) -> tuple[str, str]:
+        nonlocal written
+        data = _chunk_data(words)
+        path = into / f".{os.getpid()}-{written}.part"
+        written += 1
+        files.write(path, data)
+        return hashlib.sha1(data).hexdigest(), str(path)
+
+    merged: list[list[list]] = []
+    n: int | None = len(ranges) - 1  # given; the others are taken
+    try:
+        while n is not None:
+            merged.append(_merge_ranges(parts, [ranges[n]], write))
+            n = _claim(_claims, front=False)
+    finally:
+        files.close()
+    return [chunk for chunks in reversed(merged) for chunk in chunks]
+
+
 def _merge_language(
     language: str,
     parts: list[_Index],
     target: Path,
     fragments: set[str],
     files: _Files,
+    *,
+    processes: int = 1,
 ) -> str:
     """Merge one language's indexes; the name of its merged meta file."""
     offset = 0
@@ -483,7 +638,7 @@ def _merge_language(
     return writer.meta(
         parts[0].meta[0],
         writer.pages(parts),
-        writer.words(parts),
+        writer.words(parts, processes),
         writer.filters(parts),
         sorted({field for part in parts for field in part.meta[5]}),
     )
@@ -519,7 +674,13 @@ def _place(source: str | Path, target: str | Path) -> None:
 
 
 def _merge_languages(
-    bundles: list[Path], entries: list[dict], target: Path, files: _Files, keep: bool
+    bundles: list[Path],
+    entries: list[dict],
+    target: Path,
+    files: _Files,
+    *,
+    keep: bool,
+    processes: int,
 ) -> dict[str, dict]:
     """Each language's merged index; the entry file's ``languages``."""
     languages: dict[str, dict] = {}
@@ -540,18 +701,23 @@ def _merge_languages(
             for bundle, info in found
         ]
         languages[language] = {
-            "hash": _merge_language(language, parts, target, fragments, files),
+            "hash": _merge_language(
+                language, parts, target, fragments, files, processes=processes
+            ),
             "wasm": found[0][1]["wasm"],
             "page_count": sum(len(p.pages) for p in parts),
         }
     return languages
 
 
-def merge_bundles(bundles: list[Path], target: Path, keep: bool = False) -> None:
+def merge_bundles(
+    bundles: list[Path], target: Path, keep: bool = False, processes: int = 1
+) -> None:
     """Merge Pagefind bundles of disjoint sets of pages into ``target``, a
     new folder; the bundles are left as they were. ``keep``: the bundles are
     kept for later merges, which read them faster if they keep their words as
-    read (in a subfolder, ``PARSED``)."""
+    read (in a subfolder, ``PARSED``). ``processes``: how many may merge the
+    words (forked, where the system can)."""
     if not bundles:
         raise ValueError("no bundles to merge")
     entries = [_entry(b) for b in bundles]
@@ -560,7 +726,9 @@ def merge_bundles(bundles: list[Path], target: Path, keep: bool = False) -> None
     _move_assets(bundles, target)
     files = _Files()
     try:
-        languages = _merge_languages(bundles, entries, target, files, keep)
+        languages = _merge_languages(
+            bundles, entries, target, files, keep=keep, processes=processes
+        )
     finally:
         files.close()
     entry = {

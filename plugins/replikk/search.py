@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cached bundle's key: raise it when what goes into a bundle
 # changes in a way the key does not show.
-BUNDLE_FORMAT = 2
+BUNDLE_FORMAT = 3
 
 # Pagefind indexes only pages with this attribute when any page has it.
 BODY_ATTRIBUTE = b"data-pagefind-body"
@@ -125,7 +125,12 @@ def index_site(output: Path, settings: dict, site: Path | None = None) -> None:
             for _, run in runs:
                 run.result()  # the first failure, in batch order
         try:
-            merge_bundles(bundles, output / "pagefind", keep=cache is not None)
+            merge_bundles(
+                bundles,
+                output / "pagefind",
+                keep=cache is not None,
+                processes=processes(settings),
+            )
         except BundleFormatError as error:
             raise SearchIndexError(f"Pagefind's index of {output}: {error}") from error
         if cache:
