@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote, quote_plus
 
-from bs4 import BeautifulSoup
-
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _OL_OPEN = re.compile(r"<ol\b[^>]*>", re.IGNORECASE)
@@ -211,6 +209,8 @@ def _entries(ol: str) -> list[tuple[int, str, list[str]]]:
 
 def _parsed_entries(ol: str) -> list[tuple[int, str, list[str]]]:
     """:func:`_entries` for any HTML, through beautifulsoup4's parse tree."""
+    from bs4 import BeautifulSoup  # noqa: PLC0415 -- rarely needed: 0.1 s
+
     tree = BeautifulSoup(ol, "html.parser").find("ol")
     if tree is None:
         return []
@@ -231,6 +231,8 @@ def _parsed_entries(ol: str) -> list[tuple[int, str, list[str]]]:
 @lru_cache(maxsize=1024)
 def _entity(reference: str) -> str:
     """The text beautifulsoup4 makes of a character reference such as ``&amp;``."""
+    from bs4 import BeautifulSoup  # noqa: PLC0415 -- rarely needed: 0.1 s
+
     return BeautifulSoup(f"<b>x{reference}x</b>", "html.parser").b.get_text()[1:-1]
 
 
