@@ -38,7 +38,7 @@ import pickle
 import shutil
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import groupby, pairwise
@@ -384,11 +384,7 @@ def _text_of(word: Word) -> bytes:
 def _name(language: str, data: bytes, used: set[str], length: int = 7) -> str:
     """A file name as Pagefind makes one: the language, '_', the start of a
     SHA-1 of the content, longer when it is taken."""
-    return _named(language, hashlib.sha1(data).hexdigest(), used, length)
-
-
-def _named(language: str, digest: str, used: set[str], length: int = 7) -> str:
-    """:func:`_name` of content whose SHA-1 is ``digest`` (hex)."""
+    digest = hashlib.sha1(data).hexdigest()
     while (name := f"{language}_{digest[:length]}") in used:
         length += 1
     used.add(name)
@@ -444,12 +440,15 @@ class _Writer:
         With two processes or more, this one merges the ranges of words
         (:func:`_ranges`) from the first on and a forked one from the last
         back, each taking the next until they meet (the ranges cost unevenly:
-        numbers and DOIs are many words of few bytes); the forked one writes
-        its chunks under names of its own, and they are named here, in order.
+        numbers and DOIs are many words of few bytes). The forked one keeps
+        each range's merged words in a file; this one chunks them after its
+        own, so the chunks are cut where one process would cut them.
         """
+        chunks = _Chunks(self)
         ranges = _ranges(parts)
         if processes < 2 or len(ranges) < 2:
-            chunks = _merge_ranges(parts, ranges, self._write_chunk)
+            for low, high in ranges:
+                chunks.add_all(_merge_range(parts, low, high))
         else:
             fork = multiprocessing.get_context("fork")
             # The last range is the forked one's from the start.
@@ -458,22 +457,22 @@ class _Writer:
                 1, mp_context=fork, initializer=_share_claims, initargs=(claims,)
             ) as pool:
                 back = pool.submit(_merge_back, parts, ranges, self.target / "index")
-                chunks = []
                 while (n := _claim(claims, front=True)) is not None:
-                    chunks += _merge_ranges(parts, [ranges[n]], self._write_chunk)
-                for first, last, (digest, written) in back.result():
-                    name = _named(self.language, digest, self.names)
-                    os.replace(written, self.target / "index" / f"{name}.pf_index")
-                    chunks.append([first, last, name])
-        named = [[first.decode(), last.decode(), name] for first, last, name in chunks]
+                    chunks.add_all(_merge_range(parts, *ranges[n]))
+                for kept in back.result():
+                    with open(kept, "rb") as handle:
+                        chunks.add_all(pickle.load(handle))
+                    os.remove(kept)
+        named = chunks.close()
         for left, right in pairwise(named):
             to, right[0] = _prefixes(left[1], right[0])
             if to >= left[0]:  # as Pagefind: a range never ends before it starts
                 left[1] = to
         return named
 
-    def _write_chunk(self, words: list[bytes]) -> str:
-        data = _chunk_data(words)
+    def write_chunk(self, words: list[bytes]) -> str:
+        """Write one chunk of encoded words; its file name."""
+        data = _head(ARRAY, 1) + _head(ARRAY, len(words)) + b"".join(words)
         name = _name(self.language, data, self.names)
         self.files.write(self.target / "index" / f"{name}.pf_index", data)
         return name
@@ -502,11 +501,10 @@ class _Writer:
 
 
 # The words are merged in ranges cut where the bundles' index chunks start,
-# at most RANGES of about the same size (the chunks' files' sizes); a chunk
-# never holds words of two ranges. The ranges depend on the bundles alone,
-# so the index is the same, byte for byte, whether one process merges them
-# or several. An index of fewer than RANGE_LEAST chunks in all its bundles
-# is one range, chunked as one Pagefind run chunks it.
+# at most RANGES of about the same size (the chunks' files' sizes), so that
+# two processes can share them out; the chunks are cut across the ranges as
+# if there were none. An index of fewer than RANGE_LEAST chunks in all its
+# bundles is one range (a second process would not pay for itself).
 RANGES = 16
 RANGE_LEAST = 48
 
@@ -531,35 +529,51 @@ def _ranges(parts: list[_Index]) -> list[tuple[bytes | None, bytes | None]]:
     return list(zip([None, *keys], [*keys, None], strict=True))
 
 
-def _chunk_data(words: list[bytes]) -> bytes:
-    return _head(ARRAY, 1) + _head(ARRAY, len(words)) + b"".join(words)
+# A merged word: (the word as UTF-8, the word encoded, its chunk size).
+Merged = tuple[bytes, bytes, int]
 
 
-def _merge_ranges(
-    parts: list[_Index],
-    ranges: list[tuple[bytes | None, bytes | None]],
-    write: Callable[[list[bytes]], object],
-) -> list[list]:
-    """The words of ``ranges`` merged; each chunk given to ``write``; the
-    chunks' [first word, last word, what ``write`` gave back]."""
-    chunks: list[list] = []
-    for low, high in ranges:
-        chunk: list[bytes] = []
-        first = b""
-        size = 0
-        merged = heapq.merge(*(p.words(low, high) for p in parts), key=_word_of)
-        for word, found in groupby(merged, key=_word_of):
-            if not chunk:
-                first = word
-            encoded, locations = _merge_word(list(found))
-            chunk.append(encoded)
-            size += locations
-            if size >= CHUNK_LOCATIONS:
-                chunks.append([first, word, write(chunk)])
-                chunk, size = [], 0
-        if chunk:
-            chunks.append([first, word, write(chunk)])
-    return chunks
+def _merge_range(
+    parts: list[_Index], low: bytes | None, high: bytes | None
+) -> Iterator[Merged]:
+    """The bundles' words from ``low`` up to ``high``, merged, in order."""
+    merged = heapq.merge(*(p.words(low, high) for p in parts), key=_word_of)
+    for word, found in groupby(merged, key=_word_of):
+        encoded, locations = _merge_word(list(found))
+        yield word, encoded, locations
+
+
+class _Chunks:
+    """Merged words, in order, cut into chunks of about CHUNK_LOCATIONS
+    locations as Pagefind cuts them, each written as soon as it is whole."""
+
+    def __init__(self, writer: _Writer) -> None:
+        self.writer = writer
+        self.chunks: list[list[str]] = []
+        self.words: list[bytes] = []
+        self.first = self.last = b""
+        self.size = 0
+
+    def add_all(self, words: Iterable[Merged]) -> None:
+        for word, encoded, locations in words:
+            if not self.words:
+                self.first = word
+            self.words.append(encoded)
+            self.last = word
+            self.size += locations
+            if self.size >= CHUNK_LOCATIONS:
+                self._write()
+
+    def close(self) -> list[list[str]]:
+        """Each chunk's [first word, last word, file name]."""
+        if self.words:
+            self._write()
+        return self.chunks
+
+    def _write(self) -> None:
+        name = self.writer.write_chunk(self.words)
+        self.chunks.append([self.first.decode(), self.last.decode(), name])
+        self.words, self.size = [], 0
 
 
 # In the forked process that merges ranges from the last back: the ranges
@@ -588,31 +602,21 @@ def _claim(claims, front: bool) -> int | None:
 
 def _merge_back(
     parts: list[_Index], ranges: list[tuple[bytes | None, bytes | None]], into: Path
-) -> list[list]:
+) -> list[str]:
     """In the forked process: the ranges from the last back (the last is
     always this one's), until the other process has taken the rest, each
-    chunk written into ``into`` under a name of this process's; in range
-    order, each chunk's [first word, last word, (SHA-1, file)]."""
-    files = _Files()
-    written = 0
-
-    def write(words: list[bytes]) -> tuple[str, str]:
-        nonlocal written
-        data = _chunk_data(words)
-        path = into / f".{os.getpid()}-{written}.part"
-        written += 1
-        files.write(path, data)
-        return hashlib.sha1(data).hexdigest(), str(path)
-
-    merged: list[list[list]] = []
+    range's merged words pickled into a file in ``into``; the files, in
+    range order."""
+    kept: list[str] = []
     n: int | None = len(ranges) - 1  # given; the others are taken
-    try:
-        while n is not None:
-            merged.append(_merge_ranges(parts, [ranges[n]], write))
-            n = _claim(_claims, front=False)
-    finally:
-        files.close()
-    return [chunk for chunks in reversed(merged) for chunk in chunks]
+    while n is not None:
+        path = os.path.join(into, f".{os.getpid()}-{n}.words")
+        with open(path, "wb") as handle:
+            words = list(_merge_range(parts, *ranges[n]))
+            pickle.dump(words, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        kept.append(path)
+        n = _claim(_claims, front=False)
+    return kept[::-1]
 
 
 def _merge_language(
