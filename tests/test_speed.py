@@ -21,6 +21,7 @@ import replikk
 from benchmarks.synth import generate
 from replikk import speed
 from replikk.build import build, check
+from replikk.citations.references import ARCHIVE_MARK, PAGE_MARK
 from replikk.problems import ContentError
 
 from .conftest import ROOT, SETTINGS, _overrides, output_differences
@@ -168,7 +169,9 @@ def test_cached_rebuilds_are_byte_identical_to_cold_builds(tmp_path):
     # The reader cache holds each text apart (speed.cache_data): saved, a
     # text is its UTF-8 bytes; given back, text again (the warm build above).
     with (tmp_path / "cache" / "ArticlesGenerator-Readers").open("rb") as saved:
-        texts = [data[0] for _, data in pickle.load(saved).values()]
+        cached = pickle.load(saved)
+    assert cached.pop(speed.READ_WITH)  # what the files were read with
+    texts = [data[0] for _, data in cached.values()]
     assert texts and all(type(t) in (bytes, str) for t in texts)
     assert any(type(t) is bytes for t in texts)
     assert all(len(t) < speed.SPILL_AT for t in texts if type(t) is str)
@@ -183,6 +186,38 @@ def test_cached_rebuilds_are_byte_identical_to_cold_builds(tmp_path):
     # Typography ties the last two words of the paragraph (U+00A0).
     text = page.read_text(encoding="utf-8").replace("\xa0", " ")
     assert "En rettelse fra redaksjonen." in text
+
+
+def test_the_content_cache_reads_again_what_other_settings_would_read_otherwise(
+    tmp_path,
+):
+    """The reader's text depends on settings (typography, the reference
+    lists' links): the cache is no shortcut once they change. Articles' reference
+    lists are linked as they are read; what only the archive knows is filled
+    in later, and no mark of it is left in the site."""
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    cache["CACHE_PATH"] = str(tmp_path / "cache")
+    first = _build(ROOT / "content", tmp_path / "first", **cache)
+    with (tmp_path / "cache" / "ArticlesGenerator-Readers").open("rb") as saved:
+        cached = pickle.load(saved)
+    del cached[speed.READ_WITH]
+    linked = [
+        text if type(text) is bytes else text.encode()
+        for _, (text, metadata) in cached.values()
+        if metadata.get("_replikk_linked")
+    ]
+    assert any(ARCHIVE_MARK.encode() in text for text in linked)
+    marks = (ARCHIVE_MARK.encode(), PAGE_MARK.encode())
+    for page in first.rglob("*"):
+        if page.suffix in (".html", ".xml", ".bib", ".ris", ".json"):
+            assert not any(mark in page.read_bytes() for mark in marks), page
+
+    caps = _build(ROOT / "content", tmp_path / "caps", TYPOGRAPHY_CAPS=True, **cache)
+    cold = _build(ROOT / "content", tmp_path / "cold", TYPOGRAPHY_CAPS=True)
+    assert output_differences(cold, caps) == []
+    assert '<span class="caps">' in (
+        caps / "2024" / "rad-er-behandling" / "index.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_synthetic_archive_is_deterministic(tmp_path):

@@ -8,11 +8,14 @@ cached. The build stops at the end of reading with every problem at once.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .citations.glue import LINKED, link_on_reading
+from .i18n import strings_of
 from .metadata import Kind, check_metadata, field_name
 from .problems import Problem, Problems, Severity
 from .speed import ReusingMarkdownReader
@@ -25,10 +28,35 @@ if TYPE_CHECKING:
 class Ahead(NamedTuple):
     """A file read ahead by a worker (see ``ReplikkMarkdownReader.read_ahead``)."""
 
-    body: str  # typeset HTML
+    body: str  # typeset HTML, references linked if an article's
     meta: dict | None  # raw metadata: lists of strings, as in the file
     rendered: dict[str, str]  # formatted fields as HTML
     fields: dict[str, tuple[str, str]]  # text fields: value, typeset value
+    linked: tuple | None  # the article's references as linked (LINKED)
+
+
+# Raise when what the reader makes of a file changes in a way the settings
+# do not show: the content cache then reads every file again.
+READER_FORMAT = 2  # 2: an article's references linked as it is read
+
+
+def read_with(settings: dict) -> str:
+    """A digest of what the reader's output depends on besides the file:
+    the settings it reads and the words it puts in links."""
+    labels = ("ref_back", "ref_in_archive", "ref_crossref_search")
+    strings = {
+        lang: [table.get(name) for name in labels]
+        for lang, table in sorted(strings_of(settings).items())
+    }
+    read = {
+        name: settings.get(name)
+        for name in sorted(settings)
+        if name.startswith("TYPOGRAPHY")
+        or name in ("DEFAULT_LANG", "DEBATE_REFERENCE_HEADINGS", "FORMATTED_FIELDS")
+    }
+    return hashlib.blake2b(
+        repr((READER_FORMAT, read, strings)).encode(), digest_size=16
+    ).hexdigest()
 
 
 class RefusedFile(Exception):
@@ -134,7 +162,9 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
             if metadata[name] is not value
         }
         body = typeset_body(content, metadata, self.settings)
-        return Ahead(body, meta, rendered, fields)
+        if self.kind_of(source_path) is Kind.ARTICLE:
+            body = link_on_reading(body, metadata, self.settings)
+        return Ahead(body, meta, rendered, fields, metadata.get(LINKED))
 
     def read(self, source_path):
         problems = self._problems()
@@ -171,11 +201,18 @@ class ReplikkMarkdownReader(ReusingMarkdownReader):
         if any(p.severity is Severity.ERROR for p in found):
             raise RefusedFile(source_path)
         # Here, not in Pelican's TYPOGRIFY: what read() returns is what the
-        # content cache keeps, so typography is done once per unchanged file.
+        # content cache keeps, so typography (and linking an article's
+        # references) is done once per unchanged file.
         if ahead is None:
             content = typeset_body(content, metadata, self.settings)
-            return content, typeset_fields(metadata, self.settings)
-        return content, typeset_fields(metadata, self.settings, ahead.fields)
+            metadata = typeset_fields(metadata, self.settings)
+            if kind is Kind.ARTICLE:
+                content = link_on_reading(content, metadata, self.settings)
+            return content, metadata
+        metadata = typeset_fields(metadata, self.settings, ahead.fields)
+        if ahead.linked is not None:
+            metadata[LINKED] = ahead.linked
+        return content, metadata
 
 
 def _reason(exc: Exception, value: object) -> str:

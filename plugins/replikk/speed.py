@@ -335,10 +335,28 @@ def cache_data(self: Readers, filename: str, data) -> None:
     )
 
 
+# Where the reader cache keeps what its files were read with (not a file's
+# name: no file is looked up by it).
+READ_WITH = "\0replikk: read with"
+
+
 def get_cached_data(self: Readers, filename: str, default=None):
     """Pelican's, giving back the text a :func:`cache_data` held apart. A
     text loaded from the saved cache (bytes) is held apart when first asked
-    for, so the loaded cache does not stay in memory either."""
+    for, so the loaded cache does not stay in memory either.
+
+    Pelican keeps a file's reading until the file changes; what the reader
+    does with it depends on settings too (typography, the reference lists'
+    headings and links' words: ``reader.read_with``). A cache read with other
+    settings is emptied when first asked."""
+    if not self.__dict__.get("_replikk_checked"):
+        from .reader import read_with  # noqa: PLC0415 -- reader imports this
+
+        self._replikk_checked = True
+        now = read_with(self.settings)
+        if self._cache.get(READ_WITH) != now:
+            self._cache.clear()
+            self._cache[READ_WITH] = now
     data = FileStampDataCacher.get_cached_data(self, filename, default)
     if type(data) is not tuple or len(data) != 2:
         return data

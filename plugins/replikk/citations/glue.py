@@ -37,7 +37,16 @@ from ..output import fresh, wanted
 from ..problems import line_of, problems_of
 from ..speed import BEFORE_CONTENT, before_content
 from . import cite, crossref, jsonld, sitemap
-from .references import Labels, Reference, link_references, url_key
+from .references import (
+    ARCHIVE_MARK,
+    PAGE_MARK,
+    Labels,
+    Reference,
+    archive_mark,
+    fill_marks,
+    link_references,
+    url_key,
+)
 from .settings import absolute_siteurl, check, resolve
 
 _TAG = re.compile(r"<[^>]*>")
@@ -222,7 +231,7 @@ def link_all_references(generator: ArticlesGenerator) -> None:
     """Anchor and link every article's references; note who cites whom."""
     settings = generator.settings
     siteurl = absolute_siteurl(settings)
-    headings = settings.get("DEBATE_REFERENCE_HEADINGS", ["Referanser", "References"])
+    headings = headings_of(settings)
     strings = strings_of(settings)
     default_lang = settings.get("DEFAULT_LANG", "nb")
     published = list(chain(generator.articles, generator.translations))
@@ -300,9 +309,37 @@ def _report_missing(article, problems) -> None:
         )
 
 
+# The metadata an article's reader puts its references in when it linked
+# them as it read the file (:func:`link_on_reading`): (references, citations
+# the list lacks). Pelican makes it an attribute of the article.
+LINKED = "_replikk_linked"
+
+
+def headings_of(settings: dict) -> list[str]:
+    return settings.get("DEBATE_REFERENCE_HEADINGS", ["Referanser", "References"])
+
+
+def link_on_reading(html: str, metadata: dict, settings: dict) -> str:
+    """What the reader can do of :func:`_link_one` with one file: link the
+    references and citations of an article as it is read (in the reading
+    worker processes too, and once per file with the content cache on),
+    leaving marks where the archive's links and the page's address go; adds
+    :data:`LINKED` to ``metadata``. The HTML, linked."""
+    if ARCHIVE_MARK in html or PAGE_MARK in html:
+        return html  # linked at the end, the slow way
+    default = settings.get("DEFAULT_LANG", "nb")
+    labels = _labels(strings_of(settings), metadata.get("lang") or default, default)
+    linked = link_references(
+        html, headings_of(settings), labels, archive_mark, PAGE_MARK
+    )
+    metadata[LINKED] = (linked.references, linked.missing)
+    return linked.html
+
+
 def _link_one(article, archive: _Archive, headings: list[str], labels: Labels) -> None:
     """Rewrite one article's HTML, once: the marker guards against a second
-    pass over an object that somehow outlived its build."""
+    pass over an object that somehow outlived its build. If the reader linked
+    it (:data:`LINKED`), only the archive's links and the page are filled in."""
 
     def own_page(ref: Reference) -> str | None:
         found = archive.find(ref)
@@ -317,11 +354,18 @@ def _link_one(article, archive: _Archive, headings: list[str], labels: Labels) -
         if article.status == "published"
         else ""
     )
-    linked = link_references(article._content, headings, labels, own_page, page)
-    article._content = linked.html
+    early = getattr(article, LINKED, None)
+    if early is not None:
+        references, missing = early
+        archived = {ref.number: own for ref in references if (own := own_page(ref))}
+        article._content = fill_marks(article._content, archived, page)
+    else:
+        linked = link_references(article._content, headings, labels, own_page, page)
+        article._content = linked.html
+        references, missing = linked.references, linked.missing
     article._replikk_references_linked = True
-    article.references = linked.references
-    article.references_missing = linked.missing
+    article.references = references
+    article.references_missing = missing
 
 
 def _work(article, values: dict, siteurl: str | None) -> cite.Work:

@@ -376,8 +376,13 @@ def parse_references(html: str, headings: list[str]) -> list[Reference]:
 
 def cited_titles(html: str, headings: list[str]) -> dict[str, str]:
     """Each reference's title by its lower-case DOI and by each of its URLs."""
+    return titles_by_key(parse_references(html, headings))
+
+
+def titles_by_key(references: list[Reference]) -> dict[str, str]:
+    """:func:`cited_titles` of references already parsed."""
     found: dict[str, str] = {}
-    for ref in parse_references(html, headings):
+    for ref in references:
         for key in ref.keys:
             found.setdefault(key, ref.title)
         if ref.doi_url:
@@ -605,6 +610,45 @@ def _rewrite_list(pieces: list[str], extras: list[tuple[int, str]]) -> str:
 def _opens(tag: str) -> int:
     """1 for a start tag, 0 for an empty one (``<a/>``)."""
     return 0 if tag.endswith("/>") else 1
+
+
+# Where what only the whole archive knows goes, when the references are
+# linked as the file is read (see :func:`link_references`); filled in by
+# :func:`fill_marks`. Characters of Unicode's private use area: no text holds
+# them (a text that does is linked the slow way).
+ARCHIVE_MARK = "\ue000"
+PAGE_MARK = "\ue001"
+_ARCHIVE_LINK = re.compile(
+    f' <a href="{ARCHIVE_MARK}(\\d+){ARCHIVE_MARK}" class="ref-archive">[^<]*</a>'
+)
+
+
+def archive_mark(ref: Reference) -> str | None:
+    """The ``archive`` of :func:`link_references` when the archive is not yet
+    known: a mark for each reference that may cite an article of it."""
+    return f"{ARCHIVE_MARK}{ref.number}{ARCHIVE_MARK}" if ref.keys else None
+
+
+def fill_marks(html: str, archive: dict[int, str], page: str) -> str:
+    """HTML linked with :func:`archive_mark` and :data:`PAGE_MARK` as what
+    :func:`link_references` makes with ``archive`` (our page for each
+    reference number that cites an article of the archive) and ``page``."""
+    if ARCHIVE_MARK in html:
+
+        def archived(match: re.Match) -> str:
+            own = archive.get(int(match.group(1)))
+            if own is None:
+                return ""
+            whole = match.group(0)
+            start, end = match.span(1)
+            start, end = start - match.start() - 1, end - match.start() + 1
+            return whole[:start] + _escape(own) + whole[end:]
+
+        html = _ARCHIVE_LINK.sub(archived, html)
+    if PAGE_MARK in html:
+        html = html.replace(f'"{PAGE_MARK}#ref-', f'"{page}#ref-')
+        html = html.replace(f'"{PAGE_MARK}#cite-', f'"{_escape(page)}#cite-')
+    return html
 
 
 def link_references(

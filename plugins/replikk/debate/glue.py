@@ -11,7 +11,8 @@ from itertools import chain
 
 from pelican.generators import Generator
 
-from ..citations.references import cited_titles
+from ..citations.glue import LINKED
+from ..citations.references import cited_titles, titles_by_key
 from ..i18n import add_filters
 from ..problems import Problems
 from .graph import Debate, Entry, Graph, Node, Withheld, build_graph
@@ -62,11 +63,16 @@ def entry_for(article, settings: dict) -> Entry:
     urls = (article.url,)
     if siteurl:
         urls += (f"{siteurl.rstrip('/')}/{article.url}",)
-    cited = (
-        cited_titles(article._content, setting(settings, "DEBATE_REFERENCE_HEADINGS"))
-        if _wants_citations(reply_to)
-        else {}
-    )
+    cited = {}
+    if _wants_citations(reply_to):
+        early = getattr(article, LINKED, None)  # linked as read: parsed then
+        cited = (
+            titles_by_key(early[0])
+            if early is not None
+            else cited_titles(
+                article._content, setting(settings, "DEBATE_REFERENCE_HEADINGS")
+            )
+        )
     return Entry(
         key=article.slug,
         source=article.source_path,
