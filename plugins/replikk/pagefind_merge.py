@@ -506,7 +506,7 @@ class _Writer:
 # if there were none. An index of fewer than RANGE_LEAST chunks in all its
 # bundles is one range (a second process would not pay for itself).
 RANGES = 16
-RANGE_LEAST = 48
+RANGE_LEAST = 200  # about 2,000 articles: below, a fork costs what it saves
 
 
 def _ranges(parts: list[_Index]) -> list[tuple[bytes | None, bytes | None]]:
