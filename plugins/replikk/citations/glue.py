@@ -4,9 +4,10 @@ Once per build, after every generator has read its content and the debates are
 linked (``all_generators_finalized``) and before any template renders:
 
 - each article's reference list is anchored and linked, and its citations are
-  linked to it (``article._content`` is rewritten from what the reader gave,
-  which Pelican's content cache saved before this runs, so a cached article is
-  rewritten afresh, never twice);
+  linked to it: as its file is read (:func:`link_on_reading`, in the reading
+  worker processes too, kept by the content cache), with marks where what only
+  the whole archive knows goes; here the marks are filled in (the links to the
+  archive's own pages, the page's address), once per article;
 - each article gets what its templates show: ``article.references``,
   ``article.cited_in_archive``, ``article.citation`` (:class:`Citation`);
 - :class:`CitationsGenerator` writes ``cite.ris``, ``cite.bib`` and
