@@ -166,15 +166,13 @@ def test_cached_rebuilds_are_byte_identical_to_cold_builds(tmp_path):
     assert any((tmp_path / "cache").iterdir()), "the content cache was written"
     warm = _build(content, tmp_path / "warm", **cache)
     assert output_differences(first, warm) == []
-    # The reader cache holds each text apart (speed.cache_data): saved, a
-    # text is its UTF-8 bytes; given back, text again (the warm build above).
-    with (tmp_path / "cache" / "ArticlesGenerator-Readers").open("rb") as saved:
-        cached = pickle.load(saved)
-    assert cached.pop(speed.READ_WITH)  # what the files were read with
-    texts = [data[0] for _, data in cached.values()]
-    assert texts and all(type(t) in (bytes, str) for t in texts)
-    assert any(type(t) is bytes for t in texts)
-    assert all(len(t) < speed.SPILL_AT for t in texts if type(t) is str)
+    # The reader cache holds each text apart (speed.cache_data); saved, the
+    # texts are in a file of their own and the cache says where each lies.
+    texts = _saved_texts(tmp_path / "cache")
+    assert texts and all(type(t) is str for t in texts.values())
+    assert any(len(t) >= speed.SPILL_AT for t in texts.values())
+    first_texts = _texts_files(tmp_path / "cache")
+    assert len(first_texts) == 1
 
     article = next(content.glob("artikler/2024/rad-er-behandling.md"))
     text = article.read_text(encoding="utf-8")
@@ -182,6 +180,12 @@ def test_cached_rebuilds_are_byte_identical_to_cold_builds(tmp_path):
     edited = _build(content, tmp_path / "edited", **cache)
     cold = _build(content, tmp_path / "cold")
     assert output_differences(cold, edited) == []
+    # Each save writes a new texts' file and removes the last; nothing half
+    # written is left behind.
+    after = _texts_files(tmp_path / "cache")
+    assert len(after) == 1 and after != first_texts
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".")]
+    assert _saved_texts(tmp_path / "cache") != texts
     page = edited / "2024" / "rad-er-behandling" / "index.html"
     # Typography ties the last two words of the paragraph (U+00A0).
     text = page.read_text(encoding="utf-8").replace("\xa0", " ")
@@ -198,15 +202,8 @@ def test_the_content_cache_reads_again_what_other_settings_would_read_otherwise(
     cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     cache["CACHE_PATH"] = str(tmp_path / "cache")
     first = _build(ROOT / "content", tmp_path / "first", **cache)
-    with (tmp_path / "cache" / "ArticlesGenerator-Readers").open("rb") as saved:
-        cached = pickle.load(saved)
-    del cached[speed.READ_WITH]
-    linked = [
-        text if type(text) is bytes else text.encode()
-        for _, (text, metadata) in cached.values()
-        if metadata.get("_replikk_linked")
-    ]
-    assert any(ARCHIVE_MARK.encode() in text for text in linked)
+    linked = _saved_texts(tmp_path / "cache", linked=True).values()
+    assert any(ARCHIVE_MARK in text for text in linked)
     marks = (ARCHIVE_MARK.encode(), PAGE_MARK.encode())
     for page in first.rglob("*"):
         if page.suffix in (".html", ".xml", ".bib", ".ris", ".json"):
@@ -218,6 +215,41 @@ def test_the_content_cache_reads_again_what_other_settings_would_read_otherwise(
     assert '<span class="caps">' in (
         caps / "2024" / "rad-er-behandling" / "index.html"
     ).read_text(encoding="utf-8")
+
+
+def test_a_content_cache_whose_texts_are_gone_is_read_again(tmp_path):
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    cache["CACHE_PATH"] = str(tmp_path / "cache")
+    _build(ROOT / "content", tmp_path / "first", **cache)
+    (texts,) = _texts_files(tmp_path / "cache")
+    texts.unlink()
+    again = _build(ROOT / "content", tmp_path / "again", **cache)
+    cold = _build(ROOT / "content", tmp_path / "cold")
+    assert output_differences(cold, again) == []
+    assert len(_texts_files(tmp_path / "cache")) == 1
+
+
+def _texts_files(cache: Path) -> list[Path]:
+    return sorted(cache.glob(f"ArticlesGenerator-Readers{speed._TextsFile.SUFFIX}*"))
+
+
+def _saved_texts(cache: Path, linked: bool = False) -> dict[str, str]:
+    """The articles' texts as the saved reader cache holds them, by file."""
+    with (cache / "ArticlesGenerator-Readers").open("rb") as saved:
+        cached = pickle.load(saved)
+    assert cached.pop(speed.READ_WITH)  # what the files were read with
+    name = cached.pop(speed.TEXTS)
+    data = (cache / name).read_bytes()
+    texts = {}
+    for path, (_, (held, metadata)) in cached.items():
+        if linked and not metadata.get("_replikk_linked"):
+            continue
+        if type(held) is tuple:  # (offset, size) in the texts' file
+            offset, size = held
+            texts[path] = data[offset : offset + size].decode("utf-8")
+        else:
+            texts[path] = held
+    return texts
 
 
 def test_synthetic_archive_is_deterministic(tmp_path):

@@ -44,6 +44,7 @@ from pelican.generators import ArticlesGenerator
 
 from .authors import profile_files
 from .output import ReplikkWriter
+from .speed import has_cached
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +181,7 @@ def _files_to_read(generator) -> list[str]:
         if not name.endswith(".md") or generator.get_cached_data(name, None):
             continue
         path = os.path.abspath(os.path.join(generator.path, name))
-        if generator.readers.get_cached_data(path, (None, None))[0] is None:
+        if not has_cached(generator.readers, path):
             paths.append(path)
     return paths
 

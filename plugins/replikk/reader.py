@@ -32,12 +32,13 @@ class Ahead(NamedTuple):
     meta: dict | None  # raw metadata: lists of strings, as in the file
     rendered: dict[str, str]  # formatted fields as HTML
     fields: dict[str, tuple[str, str]]  # text fields: value, typeset value
-    linked: tuple | None  # the article's references as linked (LINKED)
+    linked: bytes | None  # the article's references as linked (LINKED, packed)
 
 
 # Raise when what the reader makes of a file changes in a way the settings
 # do not show: the content cache then reads every file again.
-READER_FORMAT = 2  # 2: an article's references linked as it is read
+# 2: references linked as read; 3: texts in a file of their own
+READER_FORMAT = 3
 
 
 def read_with(settings: dict) -> str:

@@ -30,7 +30,9 @@ import calendar
 import gc
 import logging
 import os
+import pickle
 import re
+import secrets
 import tempfile
 import threading
 from collections import defaultdict
@@ -327,44 +329,158 @@ def cache_data(self: Readers, filename: str, data) -> None:
 
     With the content cache on, Pelican keeps what each file read to until the
     build saves it: Markdown's HTML of the whole archive a second time, at
-    20,000 articles most of the 827 MB the build took. Saved, a text is its
-    UTF-8 bytes (``_Spilled`` pickles as such)."""
+    20,000 articles most of the 827 MB the build took. Saved, the texts are in
+    a file of their own (:func:`save_cache`)."""
     content, metadata = data
     FileStampDataCacher.cache_data(
         self, filename, (_apart(content, self.settings), metadata)
     )
 
 
-# Where the reader cache keeps what its files were read with (not a file's
-# name: no file is looked up by it).
+# Where the reader cache keeps what its files were read with and the name of
+# its texts' file (not files' names: no file is looked up by them).
 READ_WITH = "\0replikk: read with"
+TEXTS = "\0replikk: texts"
 
 
-def get_cached_data(self: Readers, filename: str, default=None):
-    """Pelican's, giving back the text a :func:`cache_data` held apart. A
-    text loaded from the saved cache (bytes) is held apart when first asked
-    for, so the loaded cache does not stay in memory either.
+def _checked(self: Readers) -> None:
+    """Once per reader cache, before its first file is looked up: a cache
+    read with other settings, or whose texts' file is gone, is emptied.
 
     Pelican keeps a file's reading until the file changes; what the reader
     does with it depends on settings too (typography, the reference lists'
-    headings and links' words: ``reader.read_with``). A cache read with other
-    settings is emptied when first asked."""
-    if not self.__dict__.get("_replikk_checked"):
-        from .reader import read_with  # noqa: PLC0415 -- reader imports this
+    headings and links' words: ``reader.read_with``)."""
+    if self.__dict__.get("_replikk_checked"):
+        return
+    from .reader import read_with  # noqa: PLC0415 -- reader imports this
 
-        self._replikk_checked = True
-        now = read_with(self.settings)
-        if self._cache.get(READ_WITH) != now:
-            self._cache.clear()
-            self._cache[READ_WITH] = now
+    self._replikk_checked = True
+    now = read_with(self.settings)
+    try:
+        texts = _TextsFile.open(self._cache_path, self._cache.get(TEXTS))
+        fresh = self._cache.get(READ_WITH) == now
+    except OSError:
+        texts, fresh = None, False
+    if not fresh:
+        self._cache.clear()
+    self._replikk_texts = texts
+    self._cache[READ_WITH] = now
+    self._cache[TEXTS] = texts.name if texts and fresh else None
+
+
+def has_cached(self: Readers, filename: str) -> bool:
+    """Whether the cache has the file as it is now, without reading its text."""
+    _checked(self)
+    return FileStampDataCacher.get_cached_data(self, filename, None) is not None
+
+
+def get_cached_data(self: Readers, filename: str, default=None):
+    """Pelican's, giving back the text a :func:`cache_data` held apart, or
+    one the last build saved (read from the texts' file only when asked)."""
+    _checked(self)
     data = FileStampDataCacher.get_cached_data(self, filename, default)
     if type(data) is not tuple or len(data) != 2:
         return data
     content, metadata = data
-    if type(content) is bytes:
-        content = _apart(content, self.settings)
+    if type(content) is tuple:  # where in the texts' file (save_cache)
+        content = _Spilled(self._replikk_texts, *content)
         self._cache[filename] = (self._cache[filename][0], (content, metadata))
     return _text(content), metadata
+
+
+def save_cache(self: Readers) -> None:
+    """Pelican's, with the texts in a file of their own beside the cache
+    (``<cache>-texts-<random>``), the cache keeping where each lies.
+
+    Pickled with the cache, every text read back from where it was held apart
+    would stay in memory until the whole cache was written (pickle remembers
+    each object it wrote): at 20,000 articles ~280 MB more at the end of
+    reading. Here each is read and written in turn, and the next build reads
+    only the texts it is asked for. Both files are written under temporary
+    names and renamed into place (the cache last), so a build stopped halfway
+    leaves the last cache whole; ``GZIP_CACHE`` applies to the cache alone."""
+    if not self._cache_data_policy:
+        return
+    _checked(self)
+    folder = self.settings["CACHE_PATH"]
+    saved, texts = {}, self._cache.get(TEXTS)
+    temporary = f"{self._cache_path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with _TextsFile.create(self._cache_path) as (out, name):
+            for key, value in self._cache.items():
+                own = key in (READ_WITH, TEXTS)
+                saved[key] = value if own else _text_written(value, out)
+            saved[TEXTS] = name if out.tell() else None
+        with self._cache_open(temporary, "wb") as file:
+            pickle.dump(saved, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self._cache_path)
+        texts = saved[TEXTS]
+    except (OSError, pickle.PicklingError, TypeError) as err:
+        logger.warning("Could not save cache %s\n ... %s", self._cache_path, err)
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+    _TextsFile.remove_others(self._cache_path, texts)
+
+
+def _text_written(value: tuple, out) -> tuple:
+    """A cache entry with its text, if held apart, written to ``out`` and
+    replaced by where it lies there: ``(offset, size)``."""
+    stamp, (content, metadata) = value
+    if type(content) is _Spilled:
+        content = content.read()
+    if type(content) is bytes:
+        content = (out.tell(), out.write(content))
+    return stamp, (content, metadata)
+
+
+class _TextsFile:
+    """The reader cache's texts, one after another as UTF-8, read with
+    ``pread`` by this process and its forked children."""
+
+    SUFFIX = "-texts-"
+
+    def __init__(self, path: str) -> None:
+        self.name = os.path.basename(path)
+        # Open while the cache's texts may be asked for: no context can say how long.
+        self.file = open(path, "rb")  # noqa: SIM115
+
+    @classmethod
+    def open(cls, cache_path: str, name: str | None) -> _TextsFile | None:
+        if name is None:
+            return None
+        if os.path.basename(name) != name or cls.SUFFIX not in name:
+            raise OSError(f"not a texts' file: {name!r}")
+        return cls(os.path.join(os.path.dirname(cache_path), name))
+
+    @staticmethod
+    @contextmanager
+    def create(cache_path: str) -> Iterator[tuple]:
+        """A new texts' file and its final name, renamed into place if all
+        went well (removed if nothing was written to it)."""
+        folder, base = os.path.split(cache_path)
+        name = base + _TextsFile.SUFFIX + secrets.token_hex(8)
+        final, temporary = os.path.join(folder, name), os.path.join(folder, "." + name)
+        try:
+            with open(temporary, "xb") as out:
+                yield out, name
+                written = out.tell()
+            if written:
+                os.replace(temporary, final)
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+    @staticmethod
+    def remove_others(cache_path: str, keep: str | None) -> None:
+        """The texts' files of caches before this one (one still open here
+        stays readable until it is closed)."""
+        folder, base = os.path.split(cache_path)
+        for path in Path(folder or ".").glob(f"{base}{_TextsFile.SUFFIX}*"):
+            if path.name != keep:
+                with suppress(OSError):
+                    path.unlink()
 
 
 _HELD = "_replikk_content_held"
@@ -492,6 +608,7 @@ _PATCHES = {
     (Content, "get_content"): get_content,
     (Readers, "cache_data"): cache_data,
     (Readers, "get_cached_data"): get_cached_data,
+    (Readers, "save_cache"): save_cache,
     (ArticlesGenerator, "generate_tags"): generate_tags,
     (ArticlesGenerator, "generate_categories"): generate_categories,
     (ArticlesGenerator, "generate_authors"): generate_authors,
