@@ -121,6 +121,21 @@ def write_page(site: Path, path: str, body: str) -> None:
     page.write_text(f'<html lang="nb"><body>{body}</body></html>', encoding="utf-8")
 
 
+def test_an_article_is_indexed_with_its_doi_and_topics_but_not_its_dates(
+    sample_site,
+):
+    (language,) = index_contents(sample_site.output / "pagefind")["languages"].values()
+    page = language["pages"]["/2024/listelengde-og-papirmengde-er-samme-problem/"]
+    text = page["fragment"]["content"]
+    # Dates are the index's metadata and year filter; in an excerpt they were
+    # noise, run together with their labels ("Godkjent30. april 2024").
+    for label in ("Publisert", "Mottatt", "Godkjent", "30. april 2024"):
+        assert label not in text
+    assert "DOI 10.5555/replikk.2024.010. Emner: fastlege" in text
+    assert page["fragment"]["meta"]["date"] == "7. mai 2024"
+    assert "2024" in language["filters"]["year"]
+
+
 def test_pages_with_glob_characters_in_their_paths_are_indexed_once(tmp_path):
     names = ["a(b)", "c{d}", "e[1]", "f,g", "h?i", "j*k", "l:m", "n<o>", "p$q", "ø å"]
     for n, name in enumerate(names):
