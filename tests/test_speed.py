@@ -229,6 +229,25 @@ def test_a_content_cache_whose_texts_are_gone_is_read_again(tmp_path):
     assert len(_texts_files(tmp_path / "cache")) == 1
 
 
+def test_an_article_put_back_unchanged_is_given_its_own_text_by_the_cache(tmp_path):
+    """Pelican keeps a removed file's entry; put back with its old time, the
+    file is not read again, and its text must be the one the cache kept (it
+    was another article's, or bytes cut in the middle of a character)."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    cache["CACHE_PATH"] = str(tmp_path / "cache")
+    _build(content, tmp_path / "first", **cache)
+    name = "listelengde-og-papirmengde-er-samme-problem.md"
+    article, aside = content / "artikler" / "2024" / name, tmp_path / name
+    shutil.move(article, aside)  # a rename: the file keeps its time
+    _build(content, tmp_path / "without", **cache)
+    shutil.move(aside, article)
+    back = _build(content, tmp_path / "back", **cache)
+    cold = _build(content, tmp_path / "cold")
+    assert output_differences(cold, back) == []
+
+
 def _texts_files(cache: Path) -> list[Path]:
     return sorted(cache.glob(f"ArticlesGenerator-Readers{speed._TextsFile.SUFFIX}*"))
 

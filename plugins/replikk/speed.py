@@ -403,14 +403,14 @@ def save_cache(self: Readers) -> None:
         return
     _checked(self)
     folder = self.settings["CACHE_PATH"]
-    saved, texts = {}, self._cache.get(TEXTS)
+    saved, texts, old = {}, self._cache.get(TEXTS), self._replikk_texts
     temporary = f"{self._cache_path}.{os.getpid()}.tmp"
     try:
         os.makedirs(folder, exist_ok=True)
         with _TextsFile.create(self._cache_path) as (out, name):
             for key, value in self._cache.items():
                 own = key in (READ_WITH, TEXTS)
-                saved[key] = value if own else _text_written(value, out)
+                saved[key] = value if own else _text_written(value, out, old)
             saved[TEXTS] = name if out.tell() else None
         with self._cache_open(temporary, "wb") as file:
             pickle.dump(saved, file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -424,10 +424,14 @@ def save_cache(self: Readers) -> None:
     _TextsFile.remove_others(self._cache_path, texts)
 
 
-def _text_written(value: tuple, out) -> tuple:
+def _text_written(value: tuple, out, old: _TextsFile | None) -> tuple:
     """A cache entry with its text, if held apart, written to ``out`` and
-    replaced by where it lies there: ``(offset, size)``."""
+    replaced by where it lies there: ``(offset, size)``. An entry no build
+    asked for since it was loaded (a file removed, which Pelican keeps) is
+    still only where it lies in ``old``, the texts' file it was loaded from."""
     stamp, (content, metadata) = value
+    if type(content) is tuple:
+        content = _Spilled(old, *content)
     if type(content) is _Spilled:
         content = content.read()
     if type(content) is bytes:
