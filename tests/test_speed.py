@@ -248,6 +248,40 @@ def test_an_article_put_back_unchanged_is_given_its_own_text_by_the_cache(tmp_pa
     assert output_differences(cold, back) == []
 
 
+def test_a_cache_saved_after_each_edit_does_not_grow(tmp_path):
+    """Authors, tags and categories read by an earlier build are given this
+    build's settings: the cache held one copy of the settings per build that
+    read a file (with the last build's facts, which are no longer settings)."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    cache["CACHE_PATH"] = str(tmp_path / "cache")
+    _build(content, tmp_path / "output", **cache)
+    saved = tmp_path / "cache" / "ArticlesGenerator-Readers"
+    sizes = []
+    for name in (
+        "rad-er-behandling",
+        "trening-er-ikke-bare-rad",
+        "flere-hender-er-ikke-nok",
+    ):
+        article = content / "artikler" / "2024" / f"{name}.md"
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text + "\nEn rettelse.\n", encoding="utf-8")
+        assert _build(content, tmp_path / "output", **cache)
+        sizes.append(saved.stat().st_size)
+    assert max(sizes) - min(sizes) < 1000, sizes
+    with saved.open("rb") as file:
+        cached = pickle.load(file)
+    del cached[speed.READ_WITH], cached[speed.TEXTS]
+    held = {
+        id(wrapper.settings)
+        for _, (_, metadata) in cached.values()
+        for wrapper in [metadata.get("category"), *metadata.get("authors", [])]
+        if wrapper is not None
+    }
+    assert len(held) == 1
+
+
 def _texts_files(cache: Path) -> list[Path]:
     return sorted(cache.glob(f"ArticlesGenerator-Readers{speed._TextsFile.SUFFIX}*"))
 

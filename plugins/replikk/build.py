@@ -170,8 +170,7 @@ def _build_once(
                 copy = _LinkCopy(final, staging, leave_out=NOT_COPIED)
                 incremental.COPYING[str(staging)] = copy.wait
             settings["DELETE_OUTPUT_DIRECTORY"] = False  # it holds the copy
-            settings[incremental.ONLY] = changed
-            settings[incremental.RECORDED] = record["facts"]
+            incremental.UPDATES[str(staging)] = (changed, record["facts"] or {})
         # The plugin's ContentError carries these same problems; they are
         # reported below together with Pelican's own errors.
         with _pelican_errors() as logged, suppress(ContentError), archive_apart():
@@ -191,6 +190,7 @@ def _build_once(
         raise
     finally:
         incremental.COPYING.pop(str(staging), None)
+        incremental.UPDATES.pop(str(staging), None)
     _swap(staging, final, keep_spare=inputs is not None)
     if inputs is not None:
         facts = settings.get(incremental.FACTS)

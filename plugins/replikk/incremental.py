@@ -12,7 +12,7 @@ tried: the content cache is on, the last good site is in place, and nothing
 changed but the bodies of some Markdown files (``replikk.unchanged`` keeps
 one digest of everything else). It copies the last site into the new folder
 as hard links (``replikk.output`` never writes through one) and builds with
-``ONLY`` naming the changed files. Everything is read and linked as in a full
+``UPDATES`` naming the changed files. Everything is read and linked as in a full
 build; then this part checks what the runner could not see from the files:
 
 - each changed file is an article, draft or page with a summary of its own
@@ -41,14 +41,22 @@ from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerato
 from .feeds.glue import shown as held_by
 from .output import ONLY_OUTPUTS
 
-ONLY = "_REPLIKK_ONLY"  # set by the runner: sources whose bodies changed
-RECORDED = "_REPLIKK_RECORDED_FACTS"  # set by the runner: the last build's facts
 FACTS = "_REPLIKK_FACTS"  # set here, for the runner to record
 
-# Set by the runner: for the folder an incremental build writes into, a
-# function that waits until the last site's copy there is whole (not in the
-# settings: Pelican pickles those into its cache).
+# Set by the runner, for the folder an incremental build writes into (not in
+# the settings: every author, tag and category Pelican keeps in its content
+# cache holds the settings of the build that read it, pickled with it): the
+# sources whose bodies changed and the last build's facts, and a function
+# that waits until the last site's copy there is whole.
+UPDATES: dict[str, tuple[set[str], dict]] = {}
 COPYING: dict[str, Callable[[], None]] = {}
+
+
+def update_of(settings: dict) -> tuple[set[str], dict] | None:
+    """In an incremental build, the changed sources and the last build's
+    facts; else None."""
+    return UPDATES.get(settings["OUTPUT_PATH"])
+
 
 # Generators whose output this part knows how to restrict; any other means a
 # full build (it might show an article's text anywhere).
@@ -149,13 +157,13 @@ def restrict(generators) -> None:
     build, check it may go on and name the files it writes."""
     settings = generators[0].settings
     settings[FACTS] = found = facts(generators)
-    changed = settings.get(ONLY)
-    if changed is None:
+    update = update_of(settings)
+    if update is None:
         return
+    changed, recorded = update
     wait = COPYING.get(settings["OUTPUT_PATH"])
     if wait is not None:
         wait()  # nothing may be written before the copy is whole
-    recorded = settings.get(RECORDED) or {}
     content = settings["PATH"]
     unknown = {type(g).__name__ for g in generators} - KNOWN
     if unknown:

@@ -33,7 +33,7 @@ from pelican.generators import ArticlesGenerator, Generator
 
 from ..debate.targets import strip_doi_prefix
 from ..i18n import strings_of
-from ..incremental import ONLY, RECORDED
+from ..incremental import update_of
 from ..output import fresh, wanted
 from ..problems import line_of, problems_of
 from ..speed import BEFORE_CONTENT, before_content
@@ -249,11 +249,14 @@ def link_all_references(generator: ArticlesGenerator) -> None:
     )
     cited_by: dict[str, dict[str, object]] = {}
     problems = problems_of(generator.context)
-    recorded = _recorded_cites(settings)
+    update = update_of(settings)
+    # In an incremental build, whom each article cited in the last build (by
+    # source path relative to the content; see ``incremental.facts``).
+    changed, recorded = (update[0], update[1].get("cites")) if update else ((), None)
     content = settings["PATH"]
     for article in everything:
         labels = _labels(strings, article.lang, default_lang)
-        if recorded is not None and article.source_path not in settings[ONLY]:
+        if recorded is not None and article.source_path not in changed:
             # Text and archive as in the last build: so are its references.
             # Linked only if this build shows its text (speed.BEFORE_CONTENT).
             relative = os.path.relpath(article.source_path, content)
@@ -277,14 +280,6 @@ def link_all_references(generator: ArticlesGenerator) -> None:
     for article in everything:
         citing = cited_by.get(article.slug, {}).values()
         article.cited_in_archive = sorted(citing, key=lambda a: (a.date, a.slug))
-
-
-def _recorded_cites(settings: dict) -> dict[str, list[str]] | None:
-    """In an incremental build, whom each article cited in the last build
-    (by source path relative to the content; see ``incremental.facts``)."""
-    if settings.get(ONLY) is None:
-        return None
-    return (settings.get(RECORDED) or {}).get("cites")
 
 
 def _cites(article, archive: _Archive) -> list[str]:
