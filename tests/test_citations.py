@@ -514,10 +514,11 @@ def test_journal_settings_reach_every_citation(debate, build_site) -> None:
 
 
 def article_pages(site) -> list:
+    """``<year>/<slug>/`` and its translations (not ``arkiv/<year>/<month>/``)."""
     return [
         p
         for p in site.output.rglob("index.html")
-        if p.parent.parent.name.isdigit() or p.parent.parent.parent.name.isdigit()
+        if p.relative_to(site.output).parts[0].isdigit()
     ]
 
 

@@ -128,6 +128,9 @@ def test_tag_author_and_year_pages_list_the_right_articles_newest_first(archive)
     )
     year = _expected(archive, lambda m: m["Date"].startswith("2025"))
     assert _listed(output, "arkiv/2025") == year
+    month = _expected(archive, lambda m: m["Date"].startswith("2025-03"))
+    assert len(month) > 10
+    assert _listed(output, "arkiv/2025/03") == month
 
 
 def test_patch_is_idempotent_and_undoable():

@@ -254,15 +254,32 @@ def test_debates_index_lists_every_debate(sample_site):
     assert all(item.h2.a for item in items)
 
 
-def test_archive_by_year(sample_site):
+def test_archive_by_year_and_month(sample_site):
+    # The archive names years and months with their counts, not every
+    # article: its size does not grow with the archive.
     archive = sample_site.html("arkiv/")
     years = [text(h.a) for h in archive.select("h2")]
     assert years == ["2025", "2024"]
+    assert not archive.select(".article-item")
+    months = archive.select("#year-2024 + .archive-months li")
+    assert [text(li.a) for li in months][:3] == ["september", "mai", "april"]
+    assert text(months[2]) == "april (3)"
+    assert months[2].a["href"] == "../arkiv/2024/04/"
+    counts = [int(text(li.span).strip("()")) for li in months]
+    assert sum(counts) == int(text(archive.select_one("#year-2024 .count"))[1:3])
+
     year = sample_site.html("arkiv/2024/")
     assert text(year.h1) == "Arkiv 2024"
+    assert len(year.select(".archive-months li")) == len(months)
     assert all(
         a.time["datetime"].startswith("2024") for a in year.select(".article-item")
     )
+    month = sample_site.html("arkiv/2024/04/")
+    assert text(month.h1) == "Arkiv april 2024"
+    assert month.title.string.startswith("Arkiv april 2024")
+    assert [text(a) for a in month.select(".section-label a")] == ["Arkiv", "2024"]
+    dates = [a.time["datetime"][:7] for a in month.select(".article-item")]
+    assert dates == ["2024-04"] * 3
 
 
 def test_section_and_tag_pages_list_their_articles(sample_site):
