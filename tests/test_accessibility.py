@@ -26,6 +26,7 @@ PAGES = {
     "author page": "/forfatter/ingrid-solvang/",
     "list page": "/emne/rygg/",
     "archive": "/arkiv/",
+    "month archive": "/arkiv/2024/04/",
     "fixed page with code": "/send-inn-et-svar/",
 }
 
