@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from replikk.build import build
 from replikk.i18n import load_strings
+
+from .conftest import ROOT, SETTINGS, Site, _overrides
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 ARTICLE = "2024/smertebehandling-av-ryggpasienter/"
@@ -280,6 +283,17 @@ def test_archive_by_year_and_month(sample_site):
     assert [text(a) for a in month.select(".section-label a")] == ["Arkiv", "2024"]
     dates = [a.time["datetime"][:7] for a in month.select(".article-item")]
     assert dates == ["2024-04"] * 3
+
+
+def test_a_site_without_month_pages_names_only_years(tmp_path):
+    output = tmp_path / "output"
+    extra = {"MONTH_ARCHIVE_SAVE_AS": "", "MONTH_ARCHIVE_URL": ""}
+    site = Site(output, build(SETTINGS, _overrides(ROOT / "content", output, extra)))
+    archive = site.html("arkiv/")
+    assert [text(h.a) for h in archive.select("h2")] == ["2025", "2024"]
+    assert not archive.select(".archive-months")
+    assert not site.html("arkiv/2024/").select(".archive-months")
+    assert not (output / "arkiv" / "2024" / "04").exists()
 
 
 def test_section_and_tag_pages_list_their_articles(sample_site):
