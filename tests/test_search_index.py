@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,8 @@ def index_contents(bundle: Path) -> dict:
 def one_pagefind_run(site: Path, bundle: Path) -> None:
     command = [sys.executable, "-m", "pagefind", "--site", str(site)]
     command += ["--output-path", str(bundle), "--force-language", "nb", "--silent"]
+    for selector in replikk.search.DEFAULTS["SEARCH_EXCLUDE"]:
+        command += ["--exclude-selectors", selector]
     subprocess.run(command, check=True, capture_output=True)
 
 
@@ -136,6 +139,21 @@ def test_an_article_is_indexed_with_its_doi_and_topics_but_not_its_dates(
     assert "2024" in language["filters"]["year"]
 
 
+def test_reference_lists_are_indexed_without_their_links_about(sample_site):
+    (language,) = index_contents(sample_site.output / "pagefind")["languages"].values()
+    texts = [page["fragment"]["content"] for page in language["pages"].values()]
+    source = "What low back pain is and why we need to pay attention. Lancet 2018"
+    assert any(source in text for text in texts)
+    for link in (
+        "Tilbake til teksten",
+        "Back to the text",
+        "Søk i Crossref",
+        "Search Crossref",
+        "↑1",
+    ):
+        assert not [text for text in texts if link in text], link
+
+
 def test_pages_with_glob_characters_in_their_paths_are_indexed_once(tmp_path):
     names = ["a(b)", "c{d}", "e[1]", "f,g", "h?i", "j*k", "l:m", "n<o>", "p$q", "ø å"]
     for n, name in enumerate(names):
@@ -163,6 +181,14 @@ def test_without_data_pagefind_body_every_page_is_indexed(tmp_path):
 def test_pagefind_failing_fails_the_build_with_what_it_said(tmp_path):
     with pytest.raises(SearchIndexError, match="Pagefind could not index"):
         index_site(tmp_path, {})  # nothing to index
+
+
+@pytest.mark.parametrize("exclude", [".ref-back", [".ref-back", ""], [3]])
+def test_a_bad_search_exclude_is_reported_with_its_value(exclude):
+    with pytest.raises(
+        ValueError, match=f"SEARCH_EXCLUDE .*{re.escape(repr(exclude))}"
+    ):
+        check_settings({"SEARCH_EXCLUDE": exclude})
 
 
 @pytest.mark.parametrize("batch", [0, -3, "400", 2.5, True])

@@ -46,6 +46,11 @@ DEFAULTS: dict[str, object] = {
     # article, and an edit runs it again over its page's batch (100: 0.1-0.3 s
     # at 1,000 articles, against up to 0.8 s with 200).
     "SEARCH_BATCH": 100,
+    # Links inside the indexed part that are ways about, not text: CSS
+    # selectors Pagefind leaves out (the theme's reference lists link back to
+    # the text, into the archive and to a Crossref search; indexed, "Tilbake
+    # til teksten" stood in excerpts beside every reference).
+    "SEARCH_EXCLUDE": [".ref-back", ".ref-archive", ".ref-search"],
 }
 
 logger = logging.getLogger(__name__)
@@ -78,6 +83,13 @@ def check_settings(settings: dict) -> None:
     batch = setting(settings, "SEARCH_BATCH")
     if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
         raise ValueError(f"SEARCH_BATCH must be a whole number above 0, not {batch!r}")
+    exclude = setting(settings, "SEARCH_EXCLUDE")
+    if isinstance(exclude, str) or not all(
+        isinstance(selector, str) and selector.strip() for selector in exclude
+    ):
+        raise ValueError(
+            f"SEARCH_EXCLUDE must be a list of CSS selectors, not {exclude!r}"
+        )
 
 
 def index_site(output: Path, settings: dict, site: Path | None = None) -> None:
@@ -243,7 +255,14 @@ def _key(batch: list[Page], settings: dict) -> str:
     """What a batch's bundle is made from: Pagefind, its options, the pages."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(
-        repr((BUNDLE_FORMAT, _version(), setting(settings, "SEARCH_LANGUAGE"))).encode()
+        repr(
+            (
+                BUNDLE_FORMAT,
+                _version(),
+                setting(settings, "SEARCH_LANGUAGE"),
+                list(setting(settings, "SEARCH_EXCLUDE")),
+            )
+        ).encode()
     )
     for page in batch:
         digest.update(page.path.encode() + b"\0" + page.digest)
@@ -371,6 +390,8 @@ def _run_pagefind(site: Path, batch: list[Page], bundle: Path, settings: dict) -
             str(setting(settings, "SEARCH_LANGUAGE")),
             "--silent",
         ]
+        for selector in setting(settings, "SEARCH_EXCLUDE"):
+            command += ["--exclude-selectors", selector]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     finally:
         if pages is not None:
