@@ -26,18 +26,16 @@ def _build(settings: Path, **override) -> bool:
     """Build; print every problem. False (and the last good site kept) on errors."""
     from replikk.build import build
     from replikk.problems import ContentError
+    from replikk.search import SearchIndexError
 
     try:
         result = build(settings, override)
-    except ContentError as exc:
+    except (ContentError, SearchIndexError) as exc:
         print(exc, file=sys.stderr)
         return False
     if result.problems.warnings:
         print(result.problems.report(ROOT), file=sys.stderr)
-    if result.unchanged:
-        print(f"Nothing changed since the last build: {result.output} is up to date")
-    else:
-        print(f"Site written to {result.output}")
+    print(f"Site written to {result.output}")
     return True
 
 
@@ -110,8 +108,12 @@ def livereload(c, port=CONFIG["port"]):
 def clean(c):
     """Remove output/, the content cache, and what builds keep beside output/."""
     output = CONFIG["output"]
-    # .output-spare-*, its record, and folders an interrupted build left
-    for path in (output, CONFIG["cache"], *output.parent.glob(f".{output.name}-*")):
+    # folders an interrupted build left (.output-*, .pagefind-*)
+    left = [
+        *output.parent.glob(f".{output.name}-*"),
+        *output.parent.glob(".pagefind-*"),
+    ]
+    for path in (output, CONFIG["cache"], *left):
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:

@@ -13,13 +13,13 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from . import feeds, i18n, incremental, output, parallel, search, speed
+from . import feeds, i18n, owners, search, speed, workers
 from .authors import attach_profiles, read_profiles
 from .citations import glue as citations_glue
 from .debate import diagram_glue
 from .debate import glue as debate_glue
 from .problems import RUNNER_REPORTS, ContentError, problems_of
-from .reader import ReplikkMarkdownReader
+from .reader import ReplikkMarkdownReader, open_cache, save_cache
 from .typography import glue as typography_glue
 
 logger = logging.getLogger(__name__)
@@ -112,6 +112,7 @@ PARTS: list = [speed, typography_glue, feeds, search, citations_glue]
 
 
 def register() -> None:
+    signals.initialized.connect(open_cache)
     signals.initialized.connect(prepare)
     signals.readers_init.connect(use_our_reader)
     signals.generator_init.connect(share_problems)
@@ -120,9 +121,8 @@ def register() -> None:
     signals.get_generators.connect(add_generators)
     for part in PARTS:
         part.register()
+    workers.register()
+    owners.register()
+    signals.all_generators_finalized.connect(save_cache)
     # Last, so the parts' own checks on this signal are in before it decides.
     signals.all_generators_finalized.connect(stop_on_errors)
-    # After the checks: the site is fixed; what is written, and by whom.
-    incremental.register()
-    output.register()
-    parallel.register()

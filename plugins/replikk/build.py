@@ -13,7 +13,6 @@ bad content. Used by ``tasks.py`` and by the tests.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -21,8 +20,6 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
-from concurrent import futures
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,17 +27,12 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
-from . import incremental, spare, unchanged
-from .incremental import NotIncremental
-from .parallel import abandon
 from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
 from .search import index_site
 from .speed import archive_apart
+from .workers import abandon
 
 logger = logging.getLogger(__name__)
-
-# Not copied from the last site by an incremental build: written anew.
-NOT_COPIED = ["pagefind"]
 
 
 @dataclass
@@ -50,8 +42,6 @@ class Result:
     problems: Problems
     output: Path | None = None
     context: dict | None = None  # check only: what templates would see
-    unchanged: bool = False  # nothing changed since the last build: skipped
-    incremental: bool = False  # only what shows the changed texts was written
 
 
 class _ErrorLog(logging.Handler):
@@ -107,51 +97,16 @@ def settings_for(
 def build(
     settings_file: str | os.PathLike, override: Mapping[str, object] | None = None
 ) -> Result:
-    """Build the site; swap it into OUTPUT_PATH only if nothing went wrong.
+    """Build the site into a fresh folder; swap it into OUTPUT_PATH only if
+    nothing went wrong.
 
-    With the content cache on, a build whose inputs are unchanged is skipped
-    (``replikk.unchanged``) and one where only articles' texts changed writes
-    only what shows them (``replikk.incremental``), falling back to a full
-    build whenever that is not enough.
+    Every build is a whole build: with the cache on (``CACHE_CONTENT``) files
+    whose reading the cache holds are not read again (``reader``,
+    ``readcache``), and everything else, from the debates to the search
+    index, is made anew from what was read.
 
     Raises ContentError (with every problem) when the content has errors.
     """
-    settings = settings_for(settings_file, override)
-    final = Path(settings["OUTPUT_PATH"])
-    inputs = None
-    if unchanged.enabled(settings):
-        record = unchanged.recorded(settings, final)
-        inputs = unchanged.read_inputs(settings_file, settings, record)
-        skipped = unchanged.up_to_date(record, inputs)
-        if skipped is not None:
-            return Result(skipped, final, unchanged=True)
-        changed = _changed_texts(settings, inputs, record)
-        if changed:
-            try:
-                return _build_once(settings_file, override, inputs, (changed, record))
-            except (NotIncremental, OSError) as exc:
-                logger.info("building everything: %s", exc)
-    return _build_once(settings_file, override, inputs)
-
-
-def _changed_texts(settings: dict, inputs, record: dict | None) -> set[str]:
-    """The files whose text alone changed since the recorded build, if that is
-    the only change (absolute paths, as Pelican names sources)."""
-    if not record or record.get("frame") != inputs.frame or "facts" not in record:
-        return set()
-    content = settings["PATH"]
-    changed = inputs.changed_bodies(record.get("bodies", {}))
-    return {os.path.join(content, name) for name in changed}
-
-
-def _build_once(
-    settings_file: str | os.PathLike,
-    override: Mapping[str, object] | None,
-    inputs,
-    update: tuple[set[str], dict] | None = None,
-) -> Result:
-    """One build into a fresh folder, swapped in if it succeeds. ``update``
-    (changed files, the last build's record) starts from the last site."""
     settings = settings_for(settings_file, override)
     final = Path(settings["OUTPUT_PATH"])
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -159,18 +114,7 @@ def _build_once(
     settings["OUTPUT_PATH"] = str(staging)
     base = Path(settings_file).resolve().parent
     problems = _collector(settings)
-    copy = None
     try:
-        if update is not None:
-            changed, record = update
-            # The last build's spare copy if it is ready; else the copy is
-            # made while Pelican reads, and incremental.restrict waits for it
-            # before anything is written.
-            if not spare.take(final, staging):
-                copy = _LinkCopy(final, staging, leave_out=NOT_COPIED)
-                incremental.COPYING[str(staging)] = copy.wait
-            settings["DELETE_OUTPUT_DIRECTORY"] = False  # it holds the copy
-            incremental.UPDATES[str(staging)] = (changed, record["facts"] or {})
         # The plugin's ContentError carries these same problems; they are
         # reported below together with Pelican's own errors.
         with _pelican_errors() as logged, suppress(ContentError), archive_apart():
@@ -179,48 +123,13 @@ def _build_once(
         if problems.errors:
             problems.locate()
             raise ContentError(problems, base)
-        if copy is not None:
-            copy.wait()  # done already, unless the build never got to write
-        index_site(staging, settings, final)  # last: it reads the finished pages
+        index_site(staging, settings)  # last: it reads the finished pages
     except BaseException:
-        abandon(settings)  # a child still writing into staging is stopped first
-        if copy is not None:
-            copy.stop()
+        abandon(settings)  # workers still reading are stopped first
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        incremental.COPYING.pop(str(staging), None)
-        incremental.UPDATES.pop(str(staging), None)
-    _swap(staging, final, keep_spare=inputs is not None)
-    if inputs is not None:
-        facts = settings.get(incremental.FACTS)
-        unchanged.remember(settings, final, inputs, problems, facts)
-    return Result(problems, final, incremental=update is not None)
-
-
-class _LinkCopy:
-    """:func:`replikk.spare.mirror` of the last site into an empty folder
-    while the build goes on: in a process of its own where the system can
-    fork (at 5,000 articles it makes ~33,000 links; in a thread its Python
-    loop took turns with Pelican's reading for the interpreter's lock, and the
-    build waited 0.8-1.5 s for it), else in a thread. :meth:`wait` returns
-    when it is done and raises what it raised."""
-
-    def __init__(self, source: Path, target: Path, leave_out: list[str]) -> None:
-        if "fork" in multiprocessing.get_all_start_methods():
-            fork = multiprocessing.get_context("fork")
-            pool: Executor = ProcessPoolExecutor(1, mp_context=fork)
-        else:
-            pool = ThreadPoolExecutor(1)
-        self.future = pool.submit(spare.mirror, target, source, leave_out)
-        pool.shutdown(wait=False)  # the copy goes on; the pool ends after it
-
-    def wait(self) -> None:
-        self.future.result()
-
-    def stop(self) -> None:
-        """Wait for the copy, whatever became of it (the build failed)."""
-        futures.wait([self.future])
+    _swap(staging, final)
+    return Result(problems, final)
 
 
 def check(
@@ -263,10 +172,9 @@ def _read_everything(pelican: Pelican) -> dict:
     return context
 
 
-def _swap(staging: Path, final: Path, keep_spare: bool = False) -> None:
-    """Put the new site in place with two renames; after, the old one becomes
-    a spare copy of the new one for the next incremental build
-    (``keep_spare``, see ``replikk.spare``) or is removed."""
+def _swap(staging: Path, final: Path) -> None:
+    """Put the new site in place with two renames; the old one is removed
+    after, in a process of its own."""
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}-old-{uuid.uuid4().hex[:12]}")
@@ -274,15 +182,7 @@ def _swap(staging: Path, final: Path, keep_spare: bool = False) -> None:
     staging.rename(final)
     final.chmod(0o755)
     # The old site, and any an interrupted build left behind.
-    leftovers = sorted(final.parent.glob(f".{final.name}-old-*"))
-    if keep_spare and old is not None:
-        leftovers.remove(old)
-        # -P: not the plugin's folder first on the path; the script needs
-        # nothing but the standard library.
-        _in_background(["-P", spare.__file__, str(old), str(final), *NOT_COPIED])
-    elif not keep_spare:
-        leftovers += spare.discard(final)
-    _remove_later(leftovers)
+    _remove_later(sorted(final.parent.glob(f".{final.name}-old-*")))
 
 
 def _remove_later(folders: list[Path]) -> None:

@@ -17,14 +17,12 @@ linked (``all_generators_finalized``) and before any template renders:
 from __future__ import annotations
 
 import html as htmllib
-import os
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property, partial
+from functools import cached_property
 from itertools import chain
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from pelican import signals
@@ -33,10 +31,8 @@ from pelican.generators import ArticlesGenerator, Generator
 
 from ..debate.targets import strip_doi_prefix
 from ..i18n import strings_of
-from ..incremental import update_of
-from ..output import fresh, wanted
+from ..owners import claim
 from ..problems import line_of, problems_of
-from ..speed import BEFORE_CONTENT, before_content
 from . import cite, crossref, jsonld, sitemap
 from .references import (
     ARCHIVE_MARK,
@@ -80,12 +76,10 @@ class _Site:
 class Citation:
     """What an article page shows and embeds to be cited and indexed.
 
-    The work is made when a template or writer first asks for it, so an
-    incremental build (which writes a few pages) makes only those pages' (at
-    20,000 articles, every article's work took 1.5 s). The texts are made each
-    time they are asked for (once, by the article's page or file) and not
-    kept: kept, the JSON-LD alone held 28 MB at 5,000 articles to the end of
-    the build.
+    The work is made when a template or writer first asks for it. The texts
+    are made each time they are asked for (once, by the article's page or
+    file) and not kept: kept, the JSON-LD alone held 28 MB at 5,000 articles
+    to the end of the build.
     """
 
     canonical: str | None  # absolute, or None in a preview build
@@ -105,7 +99,6 @@ class Citation:
 
     @property
     def meta(self) -> list[tuple[str, str]]:  # Highwire Press <meta name content>
-        before_content(self.article)  # its references, if not linked yet
         return _highwire(self.work, getattr(self.article, "references", []))
 
     @property
@@ -115,7 +108,6 @@ class Citation:
     @property
     def jsonld(self) -> str:  # safe inside <script>
         article, siteurl = self.article, self.site.url
-        before_content(article)  # its references, if not linked yet
         debate = getattr(article, "debate", None)
         debate_link = None
         if debate is not None:
@@ -249,28 +241,12 @@ def link_all_references(generator: ArticlesGenerator) -> None:
     )
     cited_by: dict[str, dict[str, object]] = {}
     problems = problems_of(generator.context)
-    update = update_of(settings)
-    # In an incremental build, whom each article cited in the last build (by
-    # source path relative to the content; see ``incremental.facts``).
-    changed, recorded = (update[0], update[1].get("cites")) if update else ((), None)
-    content = settings["PATH"]
     for article in everything:
         labels = _labels(strings, article.lang, default_lang)
-        if recorded is not None and article.source_path not in changed:
-            # Text and archive as in the last build: so are its references.
-            # Linked only if this build shows its text (speed.BEFORE_CONTENT).
-            relative = os.path.relpath(article.source_path, content)
-            article._replikk_cites = recorded.get(relative, [])
-            setattr(
-                article,
-                BEFORE_CONTENT,
-                partial(_link_one, article, archive, headings, labels),
-            )
-        else:
-            if not getattr(article, "_replikk_references_linked", False):
-                _link_one(article, archive, headings, labels)
-            _report_missing(article, problems)
-            article._replikk_cites = _cites(article, archive)
+        if not getattr(article, "_replikk_references_linked", False):
+            _link_one(article, archive, headings, labels)
+        _report_missing(article, problems)
+        article._replikk_cites = _cites(article, archive)
         if article.status != "published":
             continue
         citing = originals.get(article.slug, article)
@@ -309,6 +285,18 @@ def _report_missing(article, problems) -> None:
 # them as it read the file (:func:`link_on_reading`): (references, citations
 # the list lacks). Pelican makes it an attribute of the article.
 LINKED = "_replikk_linked"
+
+
+def linked_to_plain(linked: tuple[list[Reference], list[str]]) -> dict:
+    """What :data:`LINKED` holds, as plain data for the reading cache."""
+    references, missing = linked
+    return {"references": [asdict(ref) for ref in references], "missing": missing}
+
+
+def linked_from_plain(plain: dict) -> tuple[list[Reference], list[str]]:
+    """:func:`linked_to_plain` undone."""
+    references = [Reference(**ref) for ref in plain["references"]]
+    return references, list(plain["missing"])
 
 
 def headings_of(settings: dict) -> list[str]:
@@ -577,12 +565,9 @@ class CitationsGenerator(Generator):
     def generate_context(self) -> None:
         pass
 
-    def _write(self, save_as: str, text: str) -> None:
-        if not wanted(self.settings, save_as):
-            return  # an incremental build that does not need this file
-        path = Path(self.output_path) / save_as
+    def _write(self, save_as: str, text: str, owner: str) -> None:
+        path = claim(self.settings, save_as, owner)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fresh(path)  # never through a hard link to the last site
         # RIS asks for CRLF line ends: write the text exactly as made.
         with path.open("w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -596,17 +581,15 @@ class CitationsGenerator(Generator):
             citation = getattr(article, "citation", None)
             if citation is None:
                 continue
-            # Each text is made only if its file is written (an incremental
-            # build writes a few): RIS and BibTeX of every article took 2 s
-            # of an edit at 20,000 articles.
             for kind, text in (
                 ("ris", lambda c: cite.ris(c.work)),
                 ("bib", lambda c: cite.bibtex(c.work)),
                 ("crossref", lambda c: c.crossref),
             ):
                 save_as = citation.save_as.get(kind)
-                if save_as and wanted(self.settings, save_as):
-                    self._write(save_as, text(citation))
+                if save_as:
+                    owner = f"the {kind} citation file of {article.source_path}"
+                    self._write(save_as, text(citation), owner)
         self._write_sitemap(values, articles)
 
     def _translations(self):
@@ -620,10 +603,16 @@ class CitationsGenerator(Generator):
         sitemap_url = f"{siteurl}/{sitemap_as}" if siteurl and sitemap_as else None
         if sitemap_url:
             self._write(
-                sitemap_as, sitemap.sitemap_xml(self._entries(siteurl, articles))
+                sitemap_as,
+                sitemap.sitemap_xml(self._entries(siteurl, articles)),
+                "the sitemap",
             )
         if robots_as:
-            self._write(robots_as, sitemap.robots_txt(self._disallow(), sitemap_url))
+            self._write(
+                robots_as,
+                sitemap.robots_txt(self._disallow(), sitemap_url),
+                "the robots.txt file",
+            )
 
     def _disallow(self) -> list[str]:
         base = urlsplit(absolute_siteurl(self.settings) or "").path.rstrip("/")

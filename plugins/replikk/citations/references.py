@@ -31,6 +31,9 @@ from urllib.parse import quote, quote_plus
 
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
+# A link to an anchor inside a heading (Markdown's toc ``permalink``: "¶"):
+# a way to the heading, not a word of its name.
+_SELF_LINK = re.compile(r"<a\b[^>]*\bhref=[\"']#[^>]*>.*?</a\s*>", re.I | re.DOTALL)
 _OL_OPEN = re.compile(r"<ol\b[^>]*>", re.IGNORECASE)
 _OL_CLOSE = re.compile(r"</ol\s*>", re.IGNORECASE)
 _PIECES = re.compile(r"(<[^>]*>)")  # HTML as a stream: text, tag, text, …
@@ -185,7 +188,7 @@ def find_section(html: str, headings: list[str]) -> tuple[int, int, int] | None:
     wanted = {h.strip().lower() for h in headings}
     found = None
     for match in _HEADING.finditer(html):
-        if _plain(match.group(2)).lower() in wanted:
+        if _plain(_SELF_LINK.sub("", match.group(2))).lower() in wanted:
             found = match
     if found is None:
         return None

@@ -1,0 +1,167 @@
+"""What reading a file gave, kept between builds under a digest of its inputs.
+
+Reading a Markdown file (Markdown, typography, its reference list) depends on
+the file's bytes, its place in the content folder and what the build reads
+with (``fingerprint.build_digest``: every setting, the plugin's and theme's
+files, the packages' versions). The key is a digest of all of these, so an
+entry is used only where a cold build would make the same thing: never by
+modification time, never by a list of what might change.
+
+Values are plain data (strings, lists, dicts) stored as JSON in an SQLite
+database, ``CACHE_PATH/replikk-readings.sqlite``. A cache that cannot be read
+is removed with one line saying why, and the build goes on cold. Entries no
+build of the last :data:`KEEP_BUILDS` used are removed, so the file does not
+grow with every edit.
+
+Only what depends on one file alone is kept: metadata is processed, checked
+and linked to the rest of the archive anew in every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+from contextlib import closing, suppress
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+NAME = "replikk-readings.sqlite"
+KEEP_BUILDS = 4  # preview and publish settings side by side, and two more
+# Raise when a stored value's shape changes: old entries are then misses.
+FORMAT = 1
+
+
+def key_of(data: bytes, relative: str, build: str) -> str:
+    """The key of one file's reading: its bytes, its path, the build's digest."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{FORMAT}\0{build}\0{relative}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class ReadCache:
+    """One build's view of the cache: look up, add, and save at the end."""
+
+    def __init__(self, folder: str | os.PathLike, load: bool, save: bool) -> None:
+        self.path = Path(folder) / NAME
+        self.load, self.save_new = load, save
+        self.new: dict[str, str] = {}
+        self.used: set[str] = set()
+        self._db: sqlite3.Connection | None = None
+        if load:
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection | None:
+        if not self.path.exists():
+            return None
+        try:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("SELECT key, value, generation FROM readings LIMIT 1")
+        except sqlite3.DatabaseError as error:
+            self._discard(error)
+            return None
+        return db
+
+    def _discard(self, error: Exception) -> None:
+        logger.warning(
+            "Reading cache %s cannot be read (%s): removed, reading every file",
+            self.path,
+            error,
+        )
+        self.close()
+        with suppress(OSError):
+            self.path.unlink()
+
+    def get(self, key: str) -> dict | None:
+        """The stored reading, or None (a miss, or an entry that cannot be read)."""
+        self.used.add(key)
+        if key in self.new:
+            return json.loads(self.new[key])
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT value FROM readings WHERE key = ?", (key,)
+            ).fetchone()
+        except sqlite3.DatabaseError as error:
+            self._discard(error)
+            return None
+        if row is None:
+            return None
+        try:
+            value = json.loads(row[0])
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def has(self, key: str) -> bool:
+        """Whether the cache holds ``key`` (its value is not read)."""
+        if key in self.new:
+            return True
+        if self._db is None:
+            return False
+        try:
+            row = self._db.execute(
+                "SELECT 1 FROM readings WHERE key = ?", (key,)
+            ).fetchone()
+        except sqlite3.DatabaseError as error:
+            self._discard(error)
+            return False
+        return row is not None
+
+    def put(self, key: str, value: dict) -> None:
+        self.used.add(key)
+        if self.save_new:
+            self.new[key] = json.dumps(value, ensure_ascii=False)
+
+    def save(self) -> None:
+        """Write what this build read new; keep what the last builds used."""
+        if not self.save_new:
+            self.close()
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._db or sqlite3.connect(self.path, timeout=30)
+            self._db = db
+            with db:
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS readings"
+                    " (key TEXT PRIMARY KEY, value TEXT, generation INTEGER)"
+                )
+                db.execute("CREATE TABLE IF NOT EXISTS builds (n INTEGER)")
+                row = db.execute("SELECT max(n) FROM builds").fetchone()
+                generation = (row[0] or 0) + 1
+                db.execute("DELETE FROM builds")
+                db.execute("INSERT INTO builds VALUES (?)", (generation,))
+                db.executemany(
+                    "INSERT OR REPLACE INTO readings VALUES (?, ?, ?)",
+                    ((k, v, generation) for k, v in self.new.items()),
+                )
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in self.used))
+                db.execute(
+                    "UPDATE readings SET generation = ?"
+                    " WHERE key IN (SELECT key FROM used)",
+                    (generation,),
+                )
+                db.execute(
+                    "DELETE FROM readings WHERE generation <= ?",
+                    (generation - KEEP_BUILDS,),
+                )
+        except sqlite3.DatabaseError as error:
+            self._discard(error)
+        except OSError as error:
+            logger.warning("Could not save the reading cache %s: %s", self.path, error)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            with closing(self._db):
+                pass
+            self._db = None
