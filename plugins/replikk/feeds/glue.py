@@ -23,7 +23,7 @@ from pelican.utils import truncate_html_words
 
 from ..debate.targets import TargetSyntaxError, normalise_doi
 from ..i18n import strings_of
-from ..output import fresh, wanted
+from ..owners import claim
 from ..problems import problems_of
 from . import model
 from .model import Feed, Item, Person
@@ -448,15 +448,9 @@ class FeedsGenerator(Generator):
         since = datetime.fromisoformat(str(setting(settings, "FEED_ID_SINCE")))
         since = since.replace(tzinfo=UTC)
         author = settings.get("JOURNAL_TITLE") or settings["SITENAME"]
-        output = Path(self.output_path)
         feeds = model.Writer()
         folders: set[Path] = set()
-        jobs = []
-        for planned in result.feeds:
-            paths = [p for p in (planned.links.atom, planned.links.rss) if p]
-            if not any(wanted(settings, p) for p in paths):
-                continue  # an incremental build that does not need this feed
-            jobs.append((planned, shown(planned, settings)))
+        jobs = [(planned, shown(planned, settings)) for planned in result.feeds]
         # Each article's entry is made once and dropped after the last feed
         # that holds it: the entries of a large archive never all live at once.
         uses = Counter(id(a) for _, articles in jobs for a in articles)
@@ -477,10 +471,12 @@ class FeedsGenerator(Generator):
                 since=since,
             )
             documents = feeds.documents(feed)
-            if planned.links.atom:
-                _write(output / planned.links.atom, documents["atom"], folders)
-            if planned.links.rss:
-                _write(output / planned.links.rss, documents["rss"], folders)
+            for kind in ("atom", "rss"):
+                relative = getattr(planned.links, kind)
+                if relative:
+                    owner = f"the {kind} feed «{title}»"
+                    path = claim(settings, relative, owner)
+                    _write(path, documents[kind], folders)
             for article, item in zip(articles, feed.items, strict=True):
                 uses[id(article)] -= 1
                 if not uses[id(article)]:
@@ -492,7 +488,6 @@ def _write(path: Path, data: bytes, folders: set[Path]) -> None:
     if path.parent not in folders:  # a feed's formats share a folder
         path.parent.mkdir(parents=True, exist_ok=True)
         folders.add(path.parent)
-    fresh(path)  # never through a hard link to the last site
     path.write_bytes(data)
 
 
