@@ -1,5 +1,7 @@
-"""Reading ahead in worker processes and writing in two change nothing a reader
-sees, and a failure in any process fails the whole build, leaving nothing."""
+"""Reading in worker processes changes nothing a reader sees; a file a worker
+could not read is read again and its problem named; workers start with the
+start method that is safe everywhere, and no more of them than the CPUs this
+process may use."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synth import generate
-from replikk import parallel
+from replikk import workers
 from replikk.build import build
 from replikk.problems import ContentError
 
@@ -53,7 +55,7 @@ def test_synthetic_archive_is_byte_identical_in_parallel(tmp_path):
 def test_a_file_read_ahead_reports_its_problem_as_a_serial_read_does(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(parallel, "_OWN_SHARE", 0)  # workers read every file
+    monkeypatch.setattr(workers, "_OWN_SHARE", 0)  # workers read every file
     content = tmp_path / "content"
     generate(content, 40, seed=3)
     # A worker cannot read this file; the problem must still be named.
@@ -70,30 +72,9 @@ def test_a_file_read_ahead_reports_its_problem_as_a_serial_read_does(
     assert any("2024-13-45" in line and "Date" in line for line in reports[1])
 
 
-def test_a_failure_while_writing_in_the_child_fails_the_build_and_keeps_the_site(
-    tmp_path,
-):
+def test_a_failure_after_reading_stops_the_workers_and_keeps_the_site(tmp_path):
     output = _build(ROOT / "content", tmp_path / "output", **SERIAL)
     before = sorted(p.relative_to(output) for p in output.rglob("*"))
-    # The debate template is written by the child; this one cannot render.
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "debate.html").write_text("{{ no_such_function() }}\n")
-    with pytest.raises(parallel.OutputProcessError, match="no_such_function"):
-        _build(
-            ROOT / "content",
-            output,
-            THEME_TEMPLATES_OVERRIDES=[str(templates)],
-            **EAGER,
-        )
-    assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-
-
-def test_a_failure_in_this_process_stops_the_child_and_keeps_the_site(tmp_path):
-    output = _build(ROOT / "content", tmp_path / "output", **SERIAL)
-    before = sorted(p.relative_to(output) for p in output.rglob("*"))
-    # Article pages are written here, while the child writes the rest.
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "article.html").write_text("{{ no_such_function() }}\n")
@@ -104,9 +85,32 @@ def test_a_failure_in_this_process_stops_the_child_and_keeps_the_site(tmp_path):
             THEME_TEMPLATES_OVERRIDES=[str(templates)],
             **EAGER,
         )
-    assert parallel._children == {}
     assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_workers_are_spawned_not_forked():
+    # fork is unsafe on macOS; spawn is safe on every system the README names.
+    assert workers.START_METHOD == "spawn"
+
+
+def test_a_cgroup_quota_caps_the_workers(tmp_path, monkeypatch):
+    quota = tmp_path / "cpu.max"
+    quota.write_text("150000 100000\n")
+    assert workers._cgroup_cpus(str(quota)) == 1.5
+    quota.write_text("max 100000\n")
+    assert workers._cgroup_cpus(str(quota)) is None
+    assert workers._cgroup_cpus(str(tmp_path / "none")) is None
+    monkeypatch.setattr(workers, "_cgroup_cpus", lambda: 0.5)
+    assert workers.usable_cpus() == 1
+    assert workers.processes({"REPLIKK_PROCESSES": 8}) == 1
+
+
+def test_the_setting_caps_the_workers(monkeypatch):
+    monkeypatch.setattr(workers, "usable_cpus", lambda: 4)
+    assert workers.processes({}) == 4
+    assert workers.processes({"REPLIKK_PROCESSES": 2}) == 2
+    assert workers.processes({"REPLIKK_PROCESSES": 9}) == 4
 
 
 @pytest.mark.parametrize("value", [0, -1, "2", 1.5, True])
@@ -118,10 +122,9 @@ def test_a_bad_process_count_is_named(tmp_path, value):
 
 def test_one_process_means_no_other_process(tmp_path, monkeypatch):
     def forbidden(*args, **kwargs):
-        raise AssertionError("forked with REPLIKK_PROCESSES = 1")
+        raise AssertionError("a worker with REPLIKK_PROCESSES = 1")
 
-    monkeypatch.setattr(parallel.os, "fork", forbidden)
-    monkeypatch.setattr(parallel.ReadAhead, "__init__", forbidden)
+    monkeypatch.setattr(workers.ReadAhead, "__init__", forbidden)
     content = tmp_path / "content"
     generate(content, 120, seed=5)
     _build(content, tmp_path / "output", REPLIKK_PROCESSES=1)
