@@ -139,7 +139,7 @@ def test_two_builds_of_the_same_content_are_byte_identical(tmp_path):
     first, second = tmp_path / "one", tmp_path / "two"
     build(SETTINGS, _overrides(ROOT / "content", first, {}))
     build(SETTINGS, _overrides(ROOT / "content", second, {}))
-    assert (first / "pagefind" / "pagefind-entry.json").exists()
+    assert (first / "pagefind" / "all" / "pagefind-entry.json").exists()
     assert output_differences(first, second) == []  # the search index too
 
 

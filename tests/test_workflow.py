@@ -30,6 +30,8 @@ def project(tmp_path: Path) -> Path:
         shutil.copytree(
             ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__")
         )
+    # What `npm ci` installed (Pagefind), shared rather than copied.
+    (root / "node_modules").symlink_to(ROOT / "node_modules")
     return root
 
 

@@ -8,11 +8,18 @@ const status = root.querySelector(".search-status");
 const list = root.querySelector(".search-results");
 const filterBox = root.querySelector(".search-filters");
 const FILTERS = ["section", "author", "year", "language"];
+// The index is in parts (one Pagefind bundle each, listed in parts.json):
+// the first is loaded, the others merged into it (Pagefind's mergeIndex).
 // Relative to the page, not to this script (dynamic imports resolve against the module).
-const pagefind = await import(new URL(`${root.dataset.bundle}pagefind.js`, document.baseURI).href);
+const bundles = new URL(root.dataset.bundle, document.baseURI);
+const { parts } = await (await fetch(new URL("parts.json", bundles))).json();
+const pagefind = await import(new URL(`${parts[0]}/pagefind.js`, bundles).href);
 // Result URLs are site-absolute; the site may live below a path.
 const baseUrl = new URL(root.dataset.base, document.baseURI).pathname;
 await pagefind.options({ excerptLength: 30, baseUrl });
+for (const part of parts.slice(1)) {
+  await pagefind.mergeIndex(new URL(`${part}/`, bundles).href, { excerptLength: 30, baseUrl });
+}
 
 function element(tag, props = {}, children = []) {
   const node = Object.assign(document.createElement(tag), props);
