@@ -87,14 +87,25 @@ def serve(c, port=CONFIG["port"]):
         server.server_close()
 
 
-@task(help={"port": "port on 127.0.0.1 (default 8000)"})
-def livereload(c, port=CONFIG["port"]):
+@task(
+    help={
+        "port": "port on 127.0.0.1 (default 8000)",
+        "path": "preview only these articles (comma-separated), fast at any size",
+    }
+)
+def livereload(c, port=CONFIG["port"], path=""):
     """Serve output/, rebuild on every change to content or theme, reload the page."""
     from livereload import Server
 
+    paths = _paths(path)
+
     def rebuild():
         # A build with errors prints them and keeps the last good site served.
-        _build(CONFIG["settings"], CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+        cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+        if paths:
+            _preview(CONFIG["settings"], paths, **cached)
+        else:
+            _build(CONFIG["settings"], **cached)
 
     rebuild()
     server = Server()
@@ -102,6 +113,46 @@ def livereload(c, port=CONFIG["port"]):
     for pattern in ("content/**/*", "theme/**/*"):
         server.watch(str(ROOT / pattern), rebuild)
     server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))
+
+
+def _paths(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _preview(settings: Path, paths: list[str], **override) -> bool:
+    """A focused build of the articles; print what it holds."""
+    from replikk.build import preview
+    from replikk.preview import PreviewError
+    from replikk.problems import ContentError
+    from replikk.search import SearchIndexError
+
+    try:
+        result, chosen = preview(settings, paths, override)
+    except (ContentError, SearchIndexError, PreviewError) as exc:
+        print(exc, file=sys.stderr)
+        return False
+    if result.problems.warnings:
+        print(result.problems.report(ROOT), file=sys.stderr)
+    print(
+        f"Preview written to {result.output}: {len(chosen.articles)} articles"
+        " (those given, their debates, what they cite and who cites them)."
+        " Their pages and their debates' pages are as the full site will show"
+        " them; lists, feeds and search show only these articles."
+    )
+    return True
+
+
+@task(help={"path": "the article(s) to preview, comma-separated"})
+def preview(c, path):
+    """Build a focused preview of articles into output/: fast at any archive size."""
+    paths = _paths(path)
+    if not paths:
+        print("preview: name at least one article file", file=sys.stderr)
+        sys.exit(1)
+    if not _preview(
+        CONFIG["settings"], paths, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True
+    ):
+        sys.exit(1)
 
 
 @task

@@ -30,7 +30,12 @@ class Profile:
 
 
 def profile_files(generator) -> list[Path]:
-    """The author profiles' files, in the order they are read."""
+    """The author profiles' files, in the order they are read: every one in
+    the authors' folder, or those a focused preview names
+    (``REPLIKK_PREVIEW["profiles"]``, relative to the content folder)."""
+    preview = generator.settings.get("REPLIKK_PREVIEW")
+    if preview:
+        return [Path(generator.path) / name for name in preview["profiles"]]
     folder = generator.settings.get("REPLIKK_AUTHORS_PATH", "authors")
     root = Path(generator.path) / folder
     return sorted(root.rglob("*.md")) if root.is_dir() else []

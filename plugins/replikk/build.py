@@ -27,6 +27,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
+from .preview import Focus, focus
 from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
 from .search import index_site
 from .speed import archive_apart
@@ -130,6 +131,29 @@ def build(
         raise
     _swap(staging, final)
     return Result(problems, final)
+
+
+def preview(
+    settings_file: str | os.PathLike,
+    paths: list[str | os.PathLike],
+    override: Mapping[str, object] | None = None,
+) -> tuple[Result, Focus]:
+    """A focused build (``replikk.preview``): the given articles and what
+    their pages and their debates' pages show, into OUTPUT_PATH as
+    :func:`build` writes it. Raises PreviewError for a path that is not an
+    article, ContentError as :func:`build` does."""
+    settings = settings_for(settings_file, override)
+    chosen = focus(settings, paths)
+    focused = {
+        **dict(override or {}),
+        "ARTICLE_PATHS": chosen.articles,
+        "REPLIKK_PREVIEW": {
+            "given": chosen.given,
+            "articles": chosen.articles,
+            "profiles": chosen.profiles,
+        },
+    }
+    return build(settings_file, focused), chosen
 
 
 def check(
