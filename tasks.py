@@ -207,13 +207,18 @@ def new(c, title="", author=None, reply_to=None):
         "articles": "archive size, repeatable or a comma list (default 1000)",
         "json": "also write the results as JSON to this file",
         "profile": "write a cProfile file per configuration into this folder",
+        "repeat": "paired runs of plain Pelican and publish (median shown)",
+        "only": "comma list of configurations (plain,publish,preview,...)",
     },
 )
-def bench(c, articles=None, json=None, profile=None):
-    """Benchmark plain Pelican against our full build on synthetic archives."""
+def bench(c, articles=None, json=None, profile=None, repeat=1, only=None):
+    """Benchmark plain Pelican against publish, build, edit and preview."""
     command = [sys.executable, str(ROOT / "benchmarks" / "run.py")]
     for value in articles or ["1000"]:
         command += ["--articles", str(value)]
+    command += ["--repeat", str(repeat)]
+    if only:
+        command += ["--only", str(only)]
     if json:
         command += ["--json", str(json)]
     if profile:

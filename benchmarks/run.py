@@ -2,26 +2,28 @@
 
 For each size it writes a synthetic archive (``synth.py``) and builds it, each
 configuration in a fresh Python subprocess so that no state leaks between
-them and the peak memory is that process's own (``ru_maxrss`` from
-``os.wait4``):
+them and the peak memory is that process's own and its children's
+(``ru_maxrss`` from ``os.wait4``: Pagefind's process is one of them):
 
-- ``a plain``: plain Pelican, no plugins, the ``simple`` theme, typogrify off;
-- ``b plain+typogrify``: the same with typogrify on;
-- ``c full``: our real build (``replikk.build.build`` with pelicanconf.py,
-  only PATH/OUTPUT_PATH overridden), the content cache off as in pelicanconf;
-  it uses every core (``replikk.parallel``);
-- ``c 1-core``: the same in one process (``REPLIKK_PROCESSES = 1``);
-- ``c cold+cache``: the full build with Pelican's content cache on, from empty;
-- ``c warm``: again with nothing changed (the cache from the run before): the
-  build finds its inputs unchanged and skips (``replikk.unchanged``);
-- ``c edit``: again after one article's body was edited: the build updates
-  only what shows that text (``replikk.incremental``);
-- ``c warm-render``: again with the skip turned off, so every page is
-  rendered again from the content cache.
+- ``plain``: plain Pelican 4.12, no plugins, its default theme
+  (``notmyidea``), every kind of feed on (Atom and RSS for the site, each
+  category, tag, author and translation), typogrify off;
+- ``publish``: ``invoke publish`` (``replikk.build.build`` with
+  publishconf.py, only PATH/OUTPUT_PATH overridden), cold, no cache, with the
+  reading workers it chooses; ``publish-1core``: the same in one process;
+- ``cold+cache``: ``invoke build`` with the reading cache on, from empty;
+- ``warm``: again with nothing changed (every reading from the cache; the
+  rest of the site is made anew, as always);
+- ``edit``: again after one article's body was edited;
+- ``preview``: ``invoke preview`` of that article, with the scan kept;
+  its page and its debate's page are compared, byte for byte, with the
+  ``edit`` build's.
 
-It prints one table per size and can write all results as JSON. Profiles
-(``--profile DIR``) are written per configuration with cProfile; profiled
-runs are slower, so their times are not the table's.
+``--repeat N`` runs ``plain`` and ``publish`` N times, paired (one after the
+other), and the table shows the median of each. It prints one table per size
+and can write all results as JSON. Profiles (``--profile DIR``) are written
+per configuration with cProfile; profiled runs are slower, so their times are
+not the table's.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PLAIN = HERE / "plain_pelicanconf.py"
 FULL = ROOT / "pelicanconf.py"
+PUBLISH = ROOT / "publishconf.py"
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Run:
     output_mb: float
     files: int
     ok: bool
+    identical: bool | None = None  # preview only: pages as the full build's
 
     @property
     def ms_per_article(self) -> float:
@@ -70,14 +74,13 @@ def _worker(config: str, content: str, output: str, cache: str) -> None:
     """
     sys.path.insert(0, str(ROOT / "plugins"))
     override = {"PATH": content, "OUTPUT_PATH": output}
-    if config.startswith("plain"):
+    if config == "plain":
         from pelican import Pelican  # noqa: PLC0415
         from pelican.settings import read_settings  # noqa: PLC0415
 
-        override["TYPOGRIFY"] = config == "plain+typogrify"
         Pelican(read_settings(str(PLAIN), override=override)).run()
         return
-    from replikk.build import build  # noqa: PLC0415
+    from replikk.build import build, preview  # noqa: PLC0415
     from replikk.debate import glue  # noqa: PLC0415
 
     # The debate plugin's own work (graph, validation, context), timed apart.
@@ -92,19 +95,19 @@ def _worker(config: str, content: str, output: str, cache: str) -> None:
             spent[0] += time.process_time() - start
 
     glue.build = timed
-
-    cached = config not in ("full", "1-core")
-    if config == "1-core":
+    if config == "publish-1core":
         override["REPLIKK_PROCESSES"] = 1
-    if config == "warm-render":
-        override["REPLIKK_SKIP_UNCHANGED"] = False
+    cached = not config.startswith("publish")
     override |= {
         "CACHE_CONTENT": cached,
         "LOAD_CONTENT_CACHE": cached,
         "CACHE_PATH": cache,
     }
     try:
-        build(FULL, override)
+        if config == "preview":
+            preview(FULL, [_edited(Path(content))], override)
+        else:
+            build(PUBLISH if config.startswith("publish") else FULL, override)
     finally:
         Path(output).with_suffix(".debate").write_text(str(spent[0]))
 
@@ -164,10 +167,20 @@ def _measure(
     )
 
 
+def _edited(content: Path) -> Path:
+    """The article the ``edit`` configuration changes (one with a debate)."""
+    articles = sorted((content / "artikler").rglob("*.md"))
+    middle = len(articles) // 2
+    return next(
+        path
+        for path in articles[middle:] + articles[:middle]
+        if "Reply_to:" in path.read_text(encoding="utf-8")
+    )
+
+
 def _edit_one(content: Path) -> Path:
     """Change one article's text the way an editor would, deterministically."""
-    articles = sorted((content / "artikler").rglob("*.md"))
-    victim = articles[len(articles) // 2]
+    victim = _edited(content)
     text = victim.read_text(encoding="utf-8")
     victim.write_text(
         text.replace("\n\n", "\n\nEn rettelse fra redaksjonen.\n\n", 1),
@@ -176,8 +189,28 @@ def _edit_one(content: Path) -> Path:
     return victim
 
 
+def _same_pages(preview: Path, full: Path, edited: Path) -> bool:
+    """The previewed article's page and its debate's page, as the full build's."""
+    head = edited.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    slug = next(line for line in head.splitlines() if line.startswith("Slug:"))
+    slug = slug.split(":", 1)[1].strip()
+    pages = [p for p in preview.glob(f"*/{slug}/index.html")]
+    pages += [
+        p
+        for p in preview.glob("debatt/*/index.html")
+        if f"/{slug}/" in p.read_text(encoding="utf-8")
+    ]
+    return len(pages) >= 2 and all(
+        (full / p.relative_to(preview)).read_bytes() == p.read_bytes() for p in pages
+    )
+
+
 def bench_size(
-    size: int, work: Path, profile: Path | None = None, only: set[str] | None = None
+    size: int,
+    work: Path,
+    profile: Path | None = None,
+    only: set[str] | None = None,
+    repeat: int = 1,
 ) -> list[Run]:
     sys.path.insert(0, str(HERE))
     from synth import generate  # noqa: PLC0415 -- benchmarks/ is not a package
@@ -193,17 +226,13 @@ def bench_size(
     )
     runs: list[Run] = []
     cache = work / f"cache-{size}"
-    plan = [
-        ("plain", "out-plain"),
-        ("plain+typogrify", "out-plain"),
-        ("full", "out-full"),
-        ("1-core", "out-full"),
+    plan = [("plain", "out-plain"), ("publish", "out-publish")] * repeat + [
+        ("publish-1core", "out-publish"),
         ("cold+cache", "out-full"),
         ("warm", "out-full"),
         ("edit", "out-full"),
-        # Last: with the skip off the build does not record its inputs, so a
-        # build after it cannot be incremental.
-        ("warm-render", "out-full"),
+        ("preview", "out-preview"),
+        ("preview", "out-preview"),  # the scan kept: what an author waits
     ]
     for config, output in plan:
         if only and config not in only:
@@ -211,9 +240,14 @@ def bench_size(
         if config == "edit":
             _edit_one(content)
         run = _measure(config, size, (content, work / output, cache), profile)
+        if config == "preview":
+            run.identical = _same_pages(
+                work / output, work / "out-full", _edited(content)
+            )
         runs.append(run)
         print(
-            f"  {config:<16} {run.seconds:7.1f} s wall {run.cpu_seconds:7.1f} s CPU",
+            f"  {config:<16} {run.seconds:7.1f} s wall {run.cpu_seconds:7.1f} s CPU"
+            f" {run.peak_mb:7.0f} MB",
             flush=True,
         )
     shutil.rmtree(content, ignore_errors=True)
@@ -221,41 +255,54 @@ def bench_size(
 
 
 LABELS = {
-    "plain": "(a) plain Pelican",
-    "plain+typogrify": "(b) plain + typogrify",
-    "full": "(c) full build, cold",
-    "1-core": "(c) full build, cold, one core",
-    "cold+cache": "(c) cold, writing cache",
-    "warm": "(c) warm, nothing changed",
-    "warm-render": "(c) warm, nothing changed, skip off",
-    "edit": "(c) warm, one article edited",
+    "plain": "(a) plain Pelican, all feeds",
+    "publish": "(c) invoke publish, cold",
+    "publish-1core": "(c) invoke publish, cold, one core",
+    "cold+cache": "(c) invoke build, writing the cache",
+    "warm": "(c) invoke build, nothing changed",
+    "edit": "(c) invoke build, one article edited",
+    "preview": "(c) invoke preview of that article",
 }
 
 
+def _median(runs: list[Run]) -> Run:
+    """The run with the median wall time (the lower middle of an even count)."""
+    ordered = sorted(runs, key=lambda r: r.seconds)
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def table(runs: list[Run]) -> str:
-    """A Markdown table, one row per configuration, ratios to (a)."""
-    base = {r.size: r for r in runs if r.config == "plain"}
-    lines = [
-        "| N | configuration | wall s | ms/article | × (a) | CPU s | CPU × (a)"
-        " | debate % | peak MB | output MB | KB/article | files |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    """A Markdown table, one row per configuration (the median where it ran
+    several times), ratios to (a)."""
+    grouped: dict[tuple[int, str], list[Run]] = {}
     for r in runs:
-        a = base.get(r.size)
+        grouped.setdefault((r.size, r.config), []).append(r)
+    base = {size: _median(rs) for (size, c), rs in grouped.items() if c == "plain"}
+    lines = [
+        "| N | configuration | runs | wall s | ms/article | × (a) | CPU s"
+        " | CPU × (a) | debate % | peak MB | peak × (a) | output MB | files |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (size, config), rs in grouped.items():
+        r = _median(rs) if config != "preview" else rs[-1]
+        a = base.get(size)
         # Without (a) in this run (--only), there is nothing to compare with.
         ratio = f"{r.seconds / a.seconds:.2f}" if a else "–"
         cpu_ratio = f"{r.cpu_seconds / a.cpu_seconds:.2f}" if a else "–"
+        peak_ratio = f"{r.peak_mb / a.peak_mb:.2f}" if a else "–"
         debate = (
             f"{100 * r.debate_seconds / r.cpu_seconds:.1f}"
             if r.debate_seconds is not None
             else "–"
         )
+        note = "" if r.ok else " FAILED"
+        if r.identical is not None:
+            note += " (pages identical)" if r.identical else " (pages DIFFER)"
         lines.append(
-            f"| {r.size:,} | {LABELS[r.config]}{'' if r.ok else ' FAILED'}"
+            f"| {size:,} | {LABELS[config]}{note} | {len(rs)}"
             f" | {r.seconds:.1f} | {r.ms_per_article:.2f} | {ratio}"
             f" | {r.cpu_seconds:.1f} | {cpu_ratio} | {debate}"
-            f" | {r.peak_mb:.0f} | {r.output_mb:.0f}"
-            f" | {1000 * r.output_mb / r.size:.0f} | {r.files:,} |"
+            f" | {r.peak_mb:.0f} | {peak_ratio} | {r.output_mb:.0f} | {r.files:,} |"
         )
     return "\n".join(lines)
 
@@ -285,6 +332,7 @@ def run(
     json_path: Path | None,
     profile: Path | None,
     only: set[str] | None = None,
+    repeat: int = 1,
 ) -> list[Run]:
     info = machine()
     print("machine:", ", ".join(f"{k} {v}" for k, v in info.items()))
@@ -292,7 +340,7 @@ def run(
     runs: list[Run] = []
     try:
         for size in sizes:  # one at a time: the machine has two cores
-            runs += bench_size(size, work, profile, only)
+            runs += bench_size(size, work, profile, only, repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     info["load_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -332,11 +380,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", type=Path, help="write cProfile files here")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="paired runs of plain and publish"
+    )
+    parser.add_argument(
         "--only", help=f"comma list of configurations to run: {','.join(LABELS)}"
     )
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
-    run(parse_sizes(args.articles), args.json, args.profile, only)
+    run(parse_sizes(args.articles), args.json, args.profile, only, args.repeat)
 
 
 if __name__ == "__main__":
