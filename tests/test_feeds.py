@@ -16,9 +16,10 @@ from urllib.parse import urljoin
 import feedparser
 import pytest
 from lxml import etree
+from lxml import html as lxml_html
 
 from replikk.feeds import model
-from replikk.feeds.glue import check_settings
+from replikk.feeds.glue import DEFAULTS, check_settings
 from replikk.feeds.threading import InReplyTo, Replies
 from replikk.problems import ContentError
 
@@ -32,7 +33,11 @@ RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 )
 SITE = "https://replikk.example.org"
+LOCAL = "http://127.0.0.1:8000"
 DRAFT = "ryggsmerter-og-arbeidsliv"
+# Written as Atom only by default; the archive, language and section feeds
+# are Atom and RSS.
+ATOM_ONLY = ("emne", "forfatter", "debatt")
 
 
 # -- reading feeds back
@@ -108,10 +113,38 @@ def test_every_feed_of_the_archive_parses_without_errors(published_site):
     assert "feeds/all.atom.xml" in atom and "feeds/all.rss.xml" in rss
     assert {"feeds/nb.atom.xml", "feeds/nn.atom.xml", "feeds/en.atom.xml"} <= set(atom)
     for kind in ("seksjon/debatt", "emne/rygg", "forfatter/ingrid-solvang"):
-        assert f"{kind}/feed.atom.xml" in atom and f"{kind}/feed.rss.xml" in rss
+        assert f"{kind}/feed.atom.xml" in atom
     for path in [*atom.values(), *rss.values()]:
         parsed = parse(path)
         assert parsed.entries, path
+
+
+@pytest.mark.parametrize("folder", ATOM_ONLY)
+def test_tag_author_and_debate_feeds_are_atom_only(published_site, folder):
+    pages = sorted(published_site.output.glob(f"{folder}/*/index.html"))
+    assert len(pages) >= 2, folder
+    for page in pages:
+        assert parse(page.parent / "feed.atom.xml").entries, page.parent
+        assert not (page.parent / "feed.rss.xml").exists(), page.parent
+    assert not list((published_site.output / folder).rglob("*.rss.xml"))
+
+
+def test_site_language_and_section_feeds_are_atom_and_rss(published_site):
+    out = published_site.output
+    sections = sorted(p.parent for p in out.glob("seksjon/*/index.html"))
+    assert len(sections) >= 2
+    written = [
+        out / "feeds/all",
+        *(out / f"feeds/{lang}" for lang in ("nb", "nn", "en")),
+        *(folder / "feed" for folder in sections),
+    ]
+    for stem in written:
+        atom = parse(stem.with_name(f"{stem.name}.atom.xml"))
+        rss = parse(stem.with_name(f"{stem.name}.rss.xml"))
+        assert [e.id for e in atom.entries] == [e.id for e in rss.entries], stem
+        assert atom.entries, stem
+    # and no other RSS
+    assert len(feeds_of(published_site, "rss")) == len(written)
 
 
 def test_every_atom_feed_keeps_the_rfc_4287_rules(published_site):
@@ -163,9 +196,9 @@ def test_an_article_is_the_same_entry_in_every_feed_that_holds_it(published_site
 def test_a_feeds_atom_and_rss_name_themselves_and_hold_the_same_entries(
     published_site,
 ):
-    for name, path in feeds_of(published_site).items():
-        twin = name.replace(".atom.xml", ".rss.xml")
-        atom, channel = xml(path), xml(published_site.path(twin)).find("channel")
+    for twin, path in feeds_of(published_site, "rss").items():
+        name = twin.replace(".rss.xml", ".atom.xml")
+        atom, channel = xml(published_site.path(name)), xml(path).find("channel")
         assert atom.find("a:link[@rel='self']", NS).get("href") == f"{SITE}/{name}"
         rss_self = channel.find(f"{{{ATOM}}}link[@rel='self']")
         assert rss_self.get("href") == f"{SITE}/{twin}"
@@ -204,7 +237,7 @@ def test_every_debate_has_a_feed_with_the_whole_debate(published_site):
         dates = [e.published_parsed for e in feed.entries]
         assert dates == sorted(dates, reverse=True), "newest first"
         assert feed.feed.updated_parsed == max(e.updated_parsed for e in feed.entries)
-        assert parse(folder / "feed.rss.xml").entries
+        assert not (folder / "feed.rss.xml").exists()
         assert discovered(published_site, f"{folder.relative_to(out)}/")[url]
 
 
@@ -268,6 +301,7 @@ def test_an_answered_entry_links_its_replies_with_their_count(published_site):
             f"{SITE}/debatt/smertebehandling-av-ryggpasienter/feed.atom.xml"
         )
         assert replies.type == "application/atom+xml"
+        assert published_site.path(replies.href.removeprefix(f"{SITE}/")).is_file()
         assert replies["thr:count"] == "2"
         assert entry.thr_total == "2"
         # Moved to the latest reply, so a reader sees the new count.
@@ -360,7 +394,65 @@ def test_pages_link_their_feeds_for_autodiscovery(published_site, page, own):
     for href in found:
         assert published_site.path(href.removeprefix(SITE + "/")).is_file(), href
     rss = published_site.html(page).select('head link[type="application/rss+xml"]')
-    assert len(rss) == len(found)
+    # the RSS twin of each linked feed, but of no tag, author or debate feed
+    assert {link["href"] for link in rss} == {
+        href.replace(".atom.xml", ".rss.xml")
+        for href in found
+        if not href.startswith(tuple(f"{SITE}/{f}/" for f in ATOM_ONLY))
+    }
+    assert f"{SITE}/feeds/all.rss.xml" in {link["href"] for link in rss}
+
+
+def linked_xml(site, base: str) -> dict[str, set[str]]:
+    """Every .xml address in the site's <link> and <a> elements, resolved, with
+    the pages that link it."""
+    found: dict[str, set[str]] = {}
+    for page in site.output.rglob("*.html"):
+        name = str(page.relative_to(site.output))
+        tree = lxml_html.fromstring(page.read_bytes())
+        for href in tree.xpath("//link/@href | //a/@href"):
+            url = urljoin(f"{base}/{name}", href.strip()).split("#")[0].split("?")[0]
+            if url.endswith(".xml"):
+                found.setdefault(url, set()).add(name)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("site", "base"), [("published_site", SITE), ("sample_site", LOCAL)]
+)
+def test_no_page_links_a_feed_that_is_not_written(request, site, base):
+    built = request.getfixturevalue(site)
+    found = linked_xml(built, base)
+    ours = {url for url in found if url.startswith(f"{base}/")}
+    missing = {
+        url: sorted(found[url])[:3]
+        for url in ours
+        if not built.path(url.removeprefix(f"{base}/")).is_file()
+    }
+    assert not missing
+    assert any(url.endswith(".rss.xml") for url in ours)
+    assert any(url.endswith(".atom.xml") for url in ours)
+    for url in ours:
+        assert not (
+            url.endswith(".rss.xml")
+            and url.removeprefix(f"{base}/").startswith(ATOM_ONLY)
+        ), url
+
+
+def test_no_feed_links_a_feed_that_is_not_written(published_site):
+    """Self links, and RFC 4685 replies links to debate feeds, in both formats."""
+    seen = set()
+    for path in [
+        *feeds_of(published_site).values(),
+        *feeds_of(published_site, "rss").values(),
+    ]:
+        for link in xml(path).iter(f"{{{ATOM}}}link"):
+            href = link.get("href")
+            if href.endswith(".xml"):
+                seen.add(link.get("rel"))
+                relative = href.removeprefix(f"{SITE}/")
+                assert published_site.path(relative).is_file(), (path, href)
+    assert seen == {"self", "replies"}
 
 
 def test_an_article_outside_any_debate_links_no_debate_feed(published_site):
@@ -540,6 +632,84 @@ def test_feed_length_is_limited_except_for_debates(build_site, content):
     assert len(parse(site.path("debatt/start/feed.atom.xml")).entries) == 5
 
 
+def feed_links(site, page: str) -> set[str]:
+    """The feeds a page links, in <head> and in its text, resolved."""
+    html = site.html(page)
+    found = html.select('head link[rel="alternate"][type$="+xml"], a[href$=".xml"]')
+    return {urljoin(f"{LOCAL}/{page}", link["href"]) for link in found}
+
+
+def test_each_kind_of_feed_gets_the_formats_set_for_it(build_site, content):
+    content.article("start", Tags="rygg")
+    content.article("svar", Tags="rygg", Reply_to="start", Date="2024-02-01 10:00")
+    formats = {"debate": ["atom", "rss"], "tag": [], "archive": ["rss"]}
+    site = build_site(content.root, FEED_FORMATS=formats)
+    written = {str(p.relative_to(site.output)) for p in site.output.rglob("*.xml")}
+    assert {w for w in written if "feed" in w} == {
+        "feeds/all.rss.xml",
+        "feeds/nb.atom.xml",  # the default for a kind left out
+        "feeds/nb.rss.xml",
+        "seksjon/debatt/feed.atom.xml",
+        "seksjon/debatt/feed.rss.xml",
+        "forfatter/kari-nordmann/feed.atom.xml",
+        "debatt/start/feed.atom.xml",
+        "debatt/start/feed.rss.xml",
+    }
+    for name in written:
+        if "feed" in name:
+            parse(site.path(name))
+    assert feed_links(site, "2024/svar/") == {
+        f"{LOCAL}/{name}"
+        for name in (
+            "feeds/all.rss.xml",
+            "feeds/nb.atom.xml",
+            "feeds/nb.rss.xml",
+            "debatt/start/feed.atom.xml",
+            "debatt/start/feed.rss.xml",
+        )
+    }
+    assert not [url for url in feed_links(site, "emne/rygg/") if "/emne/" in url]
+
+
+@pytest.mark.parametrize(
+    ("formats", "replies", "kind"),
+    [
+        (["rss"], "debatt/start/feed.rss.xml", "application/rss+xml"),
+        ([], "debatt/start/", "text/html"),
+    ],
+)
+def test_replies_link_only_a_debate_feed_that_is_written(
+    build_site, content, formats, replies, kind
+):
+    content.article("start")
+    content.article("svar", Reply_to="start", Date="2024-02-01 10:00")
+    site = build_site(content.root, FEED_FORMATS={"debate": formats})
+    entry = entries(site, "feeds/all.atom.xml")[
+        "tag:replikk.example.org,2024-01-01:start"
+    ]
+    (link,) = [link for link in entry.links if link.rel == "replies"]
+    assert (link.href, link.type) == (f"{LOCAL}/{replies}", kind)
+    assert entry.thr_total == "1"
+    written = {f"{LOCAL}/{p.relative_to(site.output)}" for p in site.output.rglob("*")}
+    for page in ("2024/svar/", "2024/start/", "debatt/start/"):
+        debate_feeds = {url for url in feed_links(site, page) if "/debatt/" in url}
+        assert debate_feeds <= written, page
+        assert debate_feeds == ({f"{LOCAL}/{replies}"} if formats else set()), page
+
+
+def test_pages_link_the_debate_feed_where_feed_paths_put_it(build_site, content):
+    content.article("start")
+    content.article("svar", Reply_to="start", Date="2024-02-01 10:00")
+    paths = {**DEFAULTS["FEED_PATHS"], "debate": "feeds/debatt/{slug}.{ext}"}
+    site = build_site(content.root, FEED_PATHS=paths)
+    assert parse(site.path("feeds/debatt/start.atom.xml")).entries
+    for page in ("2024/svar/", "debatt/start/"):
+        visible = site.html(page).select('a[type="application/atom+xml"]')
+        assert [urljoin(f"{LOCAL}/{page}", a["href"]) for a in visible] == [
+            f"{LOCAL}/feeds/debatt/start.atom.xml"
+        ], page
+
+
 def test_a_kind_of_feed_can_be_switched_off(build_site, content):
     content.article("start", Tags="rygg")
     paths = {"archive": "feeds/all.{ext}", "tag": None}
@@ -563,6 +733,34 @@ def test_bad_feed_settings_name_the_setting(override, message):
     settings = {"FEED_ID_DOMAIN": "replikk.example.org", **override}
     with pytest.raises(ValueError, match=message):
         check_settings(settings)
+
+
+@pytest.mark.parametrize(
+    ("formats", "named", "value"),
+    [
+        ({"tag": ["json"]}, "FEED_FORMATS['tag']", "['json']"),
+        ({"debate": "atom"}, "FEED_FORMATS['debate']", "'atom'"),
+        ({"topic": ["atom"]}, "FEED_FORMATS", "{'topic': ['atom']}"),
+        ("atom", "FEED_FORMATS", "'atom'"),
+        (["atom", "RSS"], "FEED_FORMATS", "['atom', 'RSS']"),
+        (3, "FEED_FORMATS", "3"),
+    ],
+)
+def test_a_bad_feed_formats_value_is_reported_with_name_and_value(
+    formats, named, value
+):
+    settings = {"FEED_ID_DOMAIN": "replikk.example.org", "FEED_FORMATS": formats}
+    with pytest.raises(ValueError) as error:
+        check_settings(settings)
+    message = str(error.value)
+    assert message.startswith(named) and message.endswith(value), message
+
+
+def test_a_bad_feed_formats_value_stops_the_build(build_site, content):
+    content.article("start")
+    with pytest.raises(ValueError, match=re.escape("FEED_FORMATS['tag']")) as error:
+        build_site(content.root, FEED_FORMATS={"tag": ["atom", "json"]})
+    assert "['atom', 'json']" in str(error.value)
 
 
 # -- the model, without Pelican

@@ -1,5 +1,6 @@
-"""Feeds: Atom and RSS 2.0 for the archive, each language, section, tag,
-author and debate, with RFC 4685 threading. See README.md beside this file."""
+"""Feeds: Atom and RSS 2.0 for the archive, each language and section, Atom
+for each tag, author and debate (``FEED_FORMATS``), with RFC 4685 threading.
+See README.md beside this file."""
 
 from __future__ import annotations
 

@@ -43,7 +43,17 @@ DEFAULTS: dict[str, object] = {
         "author": "forfatter/{slug}/feed.{ext}",
         "debate": "debatt/{slug}/feed.{ext}",
     },
-    "FEED_FORMATS": ["atom", "rss"],
+    # Which formats each kind of feed is written in. The many small feeds are
+    # Atom only (one file each, not two: cheaper builds); a kind left out keeps
+    # its default, an empty list writes none. A list applies to every kind.
+    "FEED_FORMATS": {
+        "archive": ["atom", "rss"],
+        "lang": ["atom", "rss"],
+        "category": ["atom", "rss"],
+        "tag": ["atom"],
+        "author": ["atom"],
+        "debate": ["atom"],
+    },
     # Kinds whose entries carry the whole article; the others carry summaries.
     "FEED_FULL_CONTENT": ["archive", "lang", "debate"],
     "FEED_MAX_ITEMS": 50,  # per feed; a debate feed always holds the whole debate
@@ -78,9 +88,23 @@ def check_settings(settings: dict) -> None:
             raise ValueError(f"FEED_PATHS[{kind!r}] must contain '{{ext}}': {path!r}")
         if needs and needs not in path:
             raise ValueError(f"FEED_PATHS[{kind!r}] must contain {needs!r}: {path!r}")
-    formats = setting(settings, "FEED_FORMATS")
-    if isinstance(formats, str) or not set(formats) <= set(FORMATS):
-        raise ValueError(f"FEED_FORMATS must be a list of 'atom', 'rss': {formats!r}")
+    formats = settings.get("FEED_FORMATS")
+    if isinstance(formats, dict):
+        if not set(formats) <= set(KINDS):
+            raise ValueError(
+                f"FEED_FORMATS must map some of {', '.join(KINDS)} to lists of"
+                f" formats, not {formats!r}"
+            )
+        for kind, value in formats.items():
+            if not _is_formats(value):
+                raise ValueError(
+                    f"FEED_FORMATS[{kind!r}] must be a list of 'atom', 'rss': {value!r}"
+                )
+    elif formats is not None and not _is_formats(formats):
+        raise ValueError(
+            "FEED_FORMATS must be a list of 'atom', 'rss', or map kinds of feed"
+            f" to such lists: {formats!r}"
+        )
     items = setting(settings, "FEED_MAX_ITEMS")
     if not isinstance(items, int) or isinstance(items, bool) or items < 1:
         raise ValueError(f"FEED_MAX_ITEMS must be a whole number above 0: {items!r}")
@@ -91,6 +115,21 @@ def check_settings(settings: dict) -> None:
             "FEED_ID_SINCE must be a date YYYY-MM-DD, not"
             f" {setting(settings, 'FEED_ID_SINCE')!r}"
         ) from None
+
+
+def _is_formats(value: object) -> bool:
+    return isinstance(value, list | tuple) and all(
+        isinstance(name, str) and name in FORMATS for name in value
+    )
+
+
+def formats_of(settings: dict, kind: str) -> list[str]:
+    """The formats ``kind`` of feed is written in (``FEED_FORMATS``)."""
+    given = settings.get("FEED_FORMATS")
+    if given is not None and not isinstance(given, dict):
+        return list(given)  # one list for every kind
+    found = {**DEFAULTS["FEED_FORMATS"], **(given or {})}
+    return list(found[kind])
 
 
 def site_base(settings: dict) -> str:
@@ -144,7 +183,7 @@ def _links(settings: dict, kind: str, **fields: str) -> Links:
     path = setting(settings, "FEED_PATHS").get(kind)
     if not path:
         return Links()
-    formats = setting(settings, "FEED_FORMATS")
+    formats = formats_of(settings, kind)
     found = {
         name: path.format(ext=ext, **fields)
         for name, ext in FORMATS.items()
@@ -421,6 +460,7 @@ class _Items:
         return InReplyTo(ref=self.id_of(answered), href=self.url(answered.url))
 
     def _replies(self, node, latest: datetime) -> Replies:
+        # Only a feed that is written is linked: its Atom, else its RSS.
         links = self.plan.debate_links.get(node.debate.slug) if node.debate else None
         count = len(node.children)
         if links and links.atom:
@@ -432,7 +472,7 @@ class _Items:
 
 
 class FeedsGenerator(Generator):
-    """Writes every planned feed, Atom and RSS, into the output folder."""
+    """Writes every planned feed, in its kind's formats, into the output folder."""
 
     def generate_context(self) -> None:
         pass
