@@ -24,7 +24,7 @@ from pelican.paginator import Paginator
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from .problems import ContentError, Problem, problems_of
+from .problems import ContentError, Problem, Problems, problems_of
 
 OWNERS = "_REPLIKK_OWNERS"  # this build's record, in its settings
 
@@ -100,10 +100,7 @@ def _collision(path: str, first: Owner, second: Owner) -> OutputCollision:
             else "move or rename one of them"
         ),
     )
-    from .problems import Problems  # noqa: PLC0415 -- a lone problem
-
-    problems = Problems([problem])
-    return OutputCollision(problems)
+    return OutputCollision(Problems([problem]))
 
 
 def owners_of(settings: dict) -> Owners:

@@ -38,6 +38,7 @@ from pelican.generators import ArticlesGenerator
 
 from . import fingerprint, readcache
 from .authors import profile_files
+from .reader import ReplikkMarkdownReader, build_digest, cache_of, text_of
 
 logger = logging.getLogger(__name__)
 
@@ -110,17 +111,13 @@ _build = ""
 
 def _start_worker(settings: dict, build: str) -> None:
     """A worker's reader, made from the build's settings."""
-    global _reader, _build
-    from .reader import ReplikkMarkdownReader  # noqa: PLC0415 -- imports this
-
+    global _reader, _build  # one per worker process
     _reader, _build = ReplikkMarkdownReader(settings), build
 
 
 def _read_chunk(paths: list[tuple[str, str]]) -> list[tuple[str, dict | None]]:
     """Each file's reading under the key of the bytes read; None for a file
     that could not be read (read again by the build, which reports why)."""
-    from .reader import text_of  # noqa: PLC0415
-
     results = []
     for path, relative in paths:
         try:
@@ -192,8 +189,6 @@ def _picklable(settings: dict) -> dict | None:
 def _files_to_read(generator: ArticlesGenerator, build: str) -> list[tuple[str, str]]:
     """The Markdown files the article generator will read, in order, that
     the reading cache lacks: (absolute path, path relative to the content)."""
-    from .reader import cache_of  # noqa: PLC0415
-
     settings = generator.settings
     relative = list(
         generator.get_files(
@@ -222,8 +217,6 @@ def _files_to_read(generator: ArticlesGenerator, build: str) -> list[tuple[str, 
 def read_ahead(generator: ArticlesGenerator) -> None:
     """Start workers reading the later part of the article files
     (``article_generator_init``)."""
-    from .reader import ReplikkMarkdownReader, build_digest  # noqa: PLC0415
-
     reader = generator.readers.readers.get("md")
     if not isinstance(reader, ReplikkMarkdownReader):
         return
