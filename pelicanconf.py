@@ -93,8 +93,8 @@ MARKDOWN = {
 TYPOGRIFY = False
 
 # Pelican's own feeds stay off: the feeds part (plugins/replikk/feeds/) writes
-# Atom and RSS for the archive, languages, sections, tags, authors and debates,
-# in preview and publish builds alike.
+# Atom and RSS for the archive, languages and sections, and Atom for tags,
+# authors and debates (FEED_FORMATS), in preview and publish builds alike.
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
