@@ -224,3 +224,26 @@ def bench(c, articles=None, json=None, profile=None, repeat=1, only=None):
     if profile:
         command += ["--profile", str(profile)]
     c.run(" ".join(shlex.quote(part) for part in command), pty=False)
+
+
+@task(
+    help={
+        "out": "the file to write, in a folder that exists",
+        "since": "only articles published or changed on or after this day, YYYY-MM-DD",
+    }
+)
+def crossref(c, out=None, since=None):
+    """Write the debates' relations as one Crossref deposit file (publishconf.py)."""
+    from replikk.citations.deposit import DepositError, write_deposit
+
+    try:
+        written = write_deposit(CONFIG["publish_settings"], out, since)
+    except DepositError as exc:
+        print(f"crossref: {exc}", file=sys.stderr)
+        sys.exit(1)
+    if written.problems.warnings:
+        print(written.problems.report(ROOT), file=sys.stderr)
+    print(
+        f"Wrote {written.relations} relations of {written.articles} articles"
+        f" to {written.path} (batch {written.batch_id})"
+    )

@@ -178,27 +178,65 @@ def test_jsonld_is_valid_and_safe_for_any_title() -> None:
     assert json.loads(text)["headline"] == title
 
 
-def test_crossref_relations_state_is_reply_to_each_target() -> None:
-    xml = crossref.relations_xml(
-        "10.5555/b",
-        [
-            crossref.Relation(crossref.IS_REPLY_TO, "10.5555/a", "Første"),
-            crossref.Relation(crossref.IS_REPLY_TO, "10.1016/S0140-6736(18)30489-6"),
+def test_crossref_batch_states_every_articles_relations_in_one_body() -> None:
+    deposits = [
+        crossref.Deposit(
+            "10.5555/b",
+            (
+                crossref.Relation(crossref.IS_REPLY_TO, "10.5555/a", "Første & <b>"),
+                crossref.Relation(
+                    crossref.IS_REPLY_TO, "10.1016/S0140-6736(18)30489-6"
+                ),
+            ),
+        ),
+        crossref.Deposit(
+            "10.5555/a", (crossref.Relation(crossref.HAS_REPLY, "10.5555/b"),)
+        ),
+    ]
+    made = crossref.batch(
+        deposits, depositor="Replikk", email="red@example.org", stamp="20240101000000"
+    )
+    root = etree.fromstring(made.xml.encode())
+    ns = {"c": crossref.RESOURCES_NS, "rel": crossref.RELATIONS_NS}
+    [body] = root.findall("c:body", ns)
+    stated = {
+        item.findtext("c:doi", namespaces=ns): [
+            (r.get("relationship-type"), r.text)
+            for r in item.findall(".//rel:inter_work_relation", ns)
+        ]
+        for item in body.findall("c:doi_relations", ns)
+    }
+    assert stated == {
+        "10.5555/b": [
+            ("isReplyTo", "10.5555/a"),
+            ("isReplyTo", "10.1016/S0140-6736(18)30489-6"),
         ],
+        "10.5555/a": [("hasReply", "10.5555/b")],
+    }
+    assert root.findtext(".//rel:description", namespaces=ns) == "Første & <b>"
+    assert root.findtext(".//c:email_address", namespaces=ns) == "red@example.org"
+    assert root.findtext(".//c:depositor_name", namespaces=ns) == "Replikk"
+    assert root.findtext(".//c:doi_batch_id", namespaces=ns) == made.batch_id
+    assert made.batch_id.startswith("20240101000000-")
+    again = crossref.batch(
+        deposits, depositor="Replikk", email="red@example.org", stamp="20240101000000"
+    )
+    assert again == made
+    fewer = crossref.batch(
+        deposits[:1],
         depositor="Replikk",
         email="red@example.org",
         stamp="20240101000000",
     )
-    root = etree.fromstring(xml.encode())
-    ns = {"c": crossref.RESOURCES_NS, "rel": crossref.RELATIONS_NS}
-    assert root.findtext("c:body/c:doi_relations/c:doi", namespaces=ns) == "10.5555/b"
-    relations = root.findall(".//rel:inter_work_relation", ns)
-    assert [(r.get("relationship-type"), r.text) for r in relations] == [
-        ("isReplyTo", "10.5555/a"),
-        ("isReplyTo", "10.1016/S0140-6736(18)30489-6"),
-    ]
-    assert all(r.get("identifier-type") == "doi" for r in relations)
-    assert root.findtext(".//c:email_address", namespaces=ns) == "red@example.org"
+    assert fewer.batch_id != made.batch_id
+
+
+@pytest.mark.parametrize(("depositor", "email"), [("Replikk", ""), ("", "a@b.org")])
+def test_crossref_batch_is_never_made_without_depositor_and_email(
+    depositor: str, email: str
+) -> None:
+    with pytest.raises(ValueError, match="depositor"):
+        crossref.batch([], depositor=depositor, email=email, stamp="20240101000000")
 
 
 def test_sitemap_and_robots() -> None:
@@ -226,7 +264,10 @@ def test_sitemap_and_robots() -> None:
         ("JOURNAL_TITLE", 5),
         ("JOURNAL_PUBLISHER", ["Legeforeningen"]),
         ("CITATION_RIS_NAME", "../cite.ris"),
-        ("CITATION_CROSSREF_EMAIL", None),
+        ("CITATION_CROSSREF_EMAIL", 5),
+        ("CITATION_CROSSREF_EMAIL", "redaksjonen"),
+        ("CITATION_CROSSREF_EMAIL", "doi@replikk.no2"),
+        ("CITATION_CROSSREF_DEPOSITOR", "R" * 131),
     ],
 )
 def test_bad_settings_are_named_with_their_value(name: str, value) -> None:
@@ -239,6 +280,17 @@ def test_good_settings_pass() -> None:
     assert issn_ok("0029-2001")
     assert issn_ok("2049-3630")
     assert check(resolve({"SITENAME": "R", "JOURNAL_ISSN": "0029-2001"})) == []
+    depositor = {
+        "CITATION_CROSSREF_DEPOSITOR": "Den norske legeforening",
+        "CITATION_CROSSREF_EMAIL": "doi@tidsskriftet.no",
+    }
+    assert check(resolve({"SITENAME": "R", **depositor})) == []
+
+
+def test_the_removed_crossref_file_setting_points_to_invoke_crossref() -> None:
+    [error] = check(resolve({"SITENAME": "R", "CITATION_CROSSREF_NAME": None}))
+    assert error.name == "CITATION_CROSSREF_NAME"
+    assert "invoke crossref" in error.reason
 
 
 # -- whole sites ---------------------------------------------------------------
@@ -417,25 +469,19 @@ def test_cite_this_block_links_files_that_parse(published) -> None:
     assert bib.fields_dict["author"].value == ["Hansen, Ola", "Nordmann, Kari"]
 
 
-def test_crossref_file_states_each_reply_link(published) -> None:
-    ns = {"rel": crossref.RELATIONS_NS}
+def test_the_site_holds_no_crossref_deposit(published) -> None:
+    assert list(published.output.rglob("crossref.xml")) == []
+    for path in published.output.rglob("*.xml"):  # the sitemap and feeds
+        assert b"doi_resources_schema" not in path.read_bytes(), path
 
-    def relations(url: str) -> list[tuple[str, str]]:
-        root = etree.fromstring(published.path(url).read_bytes())
-        return [
-            (r.get("relationship-type"), r.text)
-            for r in root.findall(".//rel:inter_work_relation", ns)
-        ]
 
-    assert relations("2024/trening-ogsa/crossref.xml") == [
-        ("isReplyTo", "10.5555/test.001")
-    ]
-    assert relations("2024/lancet-svar/crossref.xml") == [
-        ("isReplyTo", "10.1016/s0140-6736(18)30480-x")
-    ]
-    assert relations("2024/samtalen-forst/crossref.xml") == [
-        ("hasReply", "10.5555/test.002")
-    ]
+def test_a_site_still_setting_the_crossref_file_name_stops_with_a_hint(
+    debate, build_site
+) -> None:
+    with pytest.raises(
+        ContentError, match=r"CITATION_CROSSREF_NAME: .*`invoke crossref --out FILE`"
+    ):
+        build_site(debate, CITATION_CROSSREF_NAME="crossref.xml")
 
 
 def lastmods(site) -> dict[str, str]:
@@ -520,6 +566,10 @@ def article_pages(site) -> list:
         for p in site.output.rglob("index.html")
         if p.relative_to(site.output).parts[0].isdigit()
     ]
+
+
+def test_the_published_archive_holds_no_crossref_deposit(published_site) -> None:
+    assert list(published_site.output.rglob("crossref.xml")) == []
 
 
 def test_every_article_page_has_the_scholar_tags(published_site) -> None:

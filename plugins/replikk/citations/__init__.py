@@ -3,5 +3,7 @@
 Pure modules (no Pelican): ``references`` (the reference list and in-text
 citations), ``cite`` (Vancouver, RIS, BibTeX), ``jsonld`` (Schema.org),
 ``crossref`` (relations deposit), ``sitemap`` (sitemap.xml, robots.txt),
-``settings`` (defaults and checks). ``glue`` connects them to Pelican.
+``settings`` (defaults and checks). ``glue`` connects them to Pelican;
+``deposit`` is ``invoke crossref``, the relations deposit written outside the
+site.
 """

@@ -1,15 +1,17 @@
 """Crossref relations for deposit: which article answers which.
 
-One resource-only deposit file per article with a DOI (Crossref's
-``doi_resources`` schema, with the ``relations.xsd`` program) stating
-``isReplyTo`` for each answered work that has a DOI and ``hasReply`` for each
-reply that has one, so the journal can register the debate's links with
-Crossref. Plain Python: the glue hands in DOIs and titles.
+One resource-only deposit batch for the archive (Crossref's ``doi_resources``
+4.4.2 schema, with the ``relations.xsd`` program): for each article with a
+DOI, ``isReplyTo`` for each answered work that has a DOI and ``hasReply`` for
+each reply that has one, so the journal can register the debates' links with
+Crossref (``invoke crossref``). Plain Python: the caller hands in DOIs and
+titles.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 RESOURCES_NS = "http://www.crossref.org/doi_resources_schema/4.4.2"
@@ -29,9 +31,20 @@ class Relation:
     description: str | None = None
 
 
-def batch_id(doi: str, stamp: str) -> str:
-    """A batch id Crossref accepts: the DOI's safe characters and a stamp."""
-    return f"{re.sub(r'[^A-Za-z0-9]+', '-', doi).strip('-')}-{stamp}"[:100]
+@dataclass(frozen=True, slots=True)
+class Deposit:
+    """One article's relations: its DOI (the work that claims them) and them."""
+
+    doi: str
+    relations: tuple[Relation, ...]
+
+
+def batch_id(stamp: str, body: str) -> str:
+    """A batch id Crossref accepts (4 to 100 characters): the stamp and a
+    digest of the batch's relations, so the same relations give the same id
+    and any change a new one."""
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:20]
+    return f"{stamp}-{digest}"
 
 
 def _text(value: str) -> str:
@@ -52,55 +65,70 @@ def _leaf(indent: str, tag: str, text: str | None, attributes: str = "") -> str:
     return f"{indent}<{tag}{attributes}>{_text(text)}</{tag}>\n"
 
 
-def relations_xml(
-    doi: str,
-    relations: list[Relation],
-    *,
-    depositor: str,
-    email: str,
-    stamp: str,
-) -> str:
-    """The deposit file for one article's relations.
-
-    Written as text, one element a line and indented by two spaces, the way
-    ElementTree writes it after ``ET.indent`` (at a fifth of the cost).
-    """
+def _relations(deposit: Deposit) -> list[str]:
+    """One ``<doi_relations>`` element, indented for its place in the body."""
     lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n',
-        f'<doi_batch xmlns="{RESOURCES_NS}" xmlns:rel="{RELATIONS_NS}"'
-        f' xmlns:xsi="{XSI_NS}" version="4.4.2"'
-        f' xsi:schemaLocation="{RESOURCES_NS} {RESOURCES_XSD}">\n',
-        "  <head>\n",
-        _leaf("    ", "doi_batch_id", batch_id(doi, stamp)),
-        "    <depositor>\n",
-        _leaf("      ", "depositor_name", depositor),
-        _leaf("      ", "email_address", email),
-        "    </depositor>\n",
-        "  </head>\n",
-        "  <body>\n",
         "    <doi_relations>\n",
-        _leaf("      ", "doi", doi),
+        _leaf("      ", "doi", deposit.doi),
+        "      <rel:program>\n",
     ]
-    if not relations:
-        lines.append("      <rel:program />\n")
-    else:
-        lines.append("      <rel:program>\n")
-        for relation in relations:
-            lines.append("        <rel:related_item>\n")
-            if relation.description:
-                lines.append(
-                    _leaf("          ", "rel:description", relation.description)
-                )
-            kind = f' relationship-type="{_attribute(relation.kind)}"'
-            lines.append(
-                _leaf(
-                    "          ",
-                    "rel:inter_work_relation",
-                    relation.doi,
-                    f'{kind} identifier-type="doi"',
-                )
+    for relation in deposit.relations:
+        lines.append("        <rel:related_item>\n")
+        if relation.description:
+            lines.append(_leaf("          ", "rel:description", relation.description))
+        kind = f' relationship-type="{_attribute(relation.kind)}"'
+        lines.append(
+            _leaf(
+                "          ",
+                "rel:inter_work_relation",
+                relation.doi,
+                f'{kind} identifier-type="doi"',
             )
-            lines.append("        </rel:related_item>\n")
-        lines.append("      </rel:program>\n")
-    lines += ["    </doi_relations>\n", "  </body>\n", "</doi_batch>\n"]
-    return "".join(lines)
+        )
+        lines.append("        </rel:related_item>\n")
+    lines += ["      </rel:program>\n", "    </doi_relations>\n"]
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A deposit batch: its id (for Crossref's reply) and its XML."""
+
+    batch_id: str
+    xml: str
+
+
+def batch(
+    deposits: Iterable[Deposit], *, depositor: str, email: str, stamp: str
+) -> Batch:
+    """The deposit batch: one ``<body>`` with every deposit's relations.
+
+    Crossref's ``doi_resources`` 4.4.2 head has no ``<timestamp>``: the
+    stamp (when the newest of the deposited articles last changed) is part
+    of the batch id. Written as text, one element a line and indented by two
+    spaces, the way ElementTree writes it after ``ET.indent``.
+    """
+    if not depositor or not email:
+        raise ValueError("a deposit names its depositor and an e-mail address")
+    body = "".join(line for d in deposits for line in _relations(d))
+    identifier = batch_id(stamp, body)
+    xml = "".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>\n',
+            f'<doi_batch xmlns="{RESOURCES_NS}" xmlns:rel="{RELATIONS_NS}"'
+            f' xmlns:xsi="{XSI_NS}" version="4.4.2"'
+            f' xsi:schemaLocation="{RESOURCES_NS} {RESOURCES_XSD}">\n',
+            "  <head>\n",
+            _leaf("    ", "doi_batch_id", identifier),
+            "    <depositor>\n",
+            _leaf("      ", "depositor_name", depositor),
+            _leaf("      ", "email_address", email),
+            "    </depositor>\n",
+            "  </head>\n",
+            "  <body>\n",
+            body,
+            "  </body>\n",
+            "</doi_batch>\n",
+        ]
+    )
+    return Batch(identifier, xml)

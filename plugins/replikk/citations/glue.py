@@ -10,8 +10,11 @@ linked (``all_generators_finalized``) and before any template renders:
   archive's own pages, the page's address), once per article;
 - each article gets what its templates show: ``article.references``,
   ``article.cited_in_archive``, ``article.citation`` (:class:`Citation`);
-- :class:`CitationsGenerator` writes ``cite.ris``, ``cite.bib`` and
-  ``crossref.xml`` beside each article, ``sitemap.xml`` and ``robots.txt``.
+- :class:`CitationsGenerator` writes ``cite.ris`` and ``cite.bib`` beside
+  each article, ``sitemap.xml`` and ``robots.txt``.
+
+The Crossref relations deposit is not part of the site: ``invoke crossref``
+writes it (:mod:`.deposit`), from :func:`lastmod` and the same debate links.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import html as htmllib
 import posixpath
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from itertools import chain
 from urllib.parse import urlsplit
@@ -33,7 +36,7 @@ from ..debate.targets import strip_doi_prefix
 from ..i18n import strings_of
 from ..owners import claim
 from ..problems import line_of, problems_of
-from . import cite, crossref, jsonld, sitemap
+from . import cite, jsonld, sitemap
 from .references import (
     ARCHIVE_MARK,
     PAGE_MARK,
@@ -124,21 +127,9 @@ class Citation:
         )
         return jsonld.dumps_for_script(data)
 
-    @property
-    def crossref(self) -> str | None:  # the relations deposit, if any
-        if "crossref" not in self.save_as:
-            return None
-        values = self.site.values
-        return crossref.relations_xml(
-            self.work.doi,
-            _relations(self.article),
-            depositor=values["CITATION_CROSSREF_DEPOSITOR"],
-            email=values["CITATION_CROSSREF_EMAIL"],
-            stamp=_stamp(self.article),
-        )
 
-
-def _doi_of(article) -> str | None:
+def doi_of(article) -> str | None:
+    """An article's own DOI (``DOI`` metadata), without a prefix, or None."""
     raw = article.metadata.get("doi")
     return strip_doi_prefix(htmllib.unescape(str(raw))) if raw else None
 
@@ -189,7 +180,7 @@ class _Archive:
         # cites whom. By identity, with the reference kept so the id stays its.
         self.found: dict[int, tuple[Reference, object]] = {}
         for article in articles:
-            doi = _doi_of(article)
+            doi = doi_of(article)
             if doi:
                 self.by_key.setdefault(doi.lower(), article)
             self.by_key.setdefault(url_key(article.url), article)
@@ -376,7 +367,7 @@ def _work(article, values: dict, siteurl: str | None) -> cite.Work:
         volume=cite.volume_for(article.date.year, values["JOURNAL_FIRST_YEAR"]),
         issn=values["JOURNAL_ISSN"],
         publisher=values["JOURNAL_PUBLISHER"],
-        doi=_doi_of(article),
+        doi=doi_of(article),
         url=_absolute(siteurl, article.url),
         abstract=plain(summary) or None,
         keywords=[plain(str(t)) for t in getattr(article, "tags", ())],
@@ -447,7 +438,7 @@ def _link(article, siteurl: str | None) -> jsonld.Link:
     return jsonld.Link(
         name=plain(article.title),
         url=_absolute(siteurl, article.url),
-        doi=_doi_of(article),
+        doi=doi_of(article),
         date=article.date,
         authors=tuple(plain(a.name) for a in getattr(article, "authors", ())),
     )
@@ -463,22 +454,6 @@ def _answers(article, siteurl: str | None) -> list[jsonld.Link]:
         else:
             links.append(_link(node.article, siteurl))
     return links
-
-
-def _relations(article) -> list[crossref.Relation]:
-    relations = []
-    for node in getattr(article, "in_reply_to", []):
-        doi = node.doi if node.external else _doi_of(node.article)
-        if doi:
-            title = plain(node.label if node.external else node.article.title)
-            relations.append(crossref.Relation(crossref.IS_REPLY_TO, doi, title))
-    for reply in getattr(article, "replies", []):
-        doi = _doi_of(reply)
-        if doi:
-            relations.append(
-                crossref.Relation(crossref.HAS_REPLY, doi, plain(reply.title))
-            )
-    return relations
 
 
 def describe(generator: ArticlesGenerator, values: dict) -> None:
@@ -501,11 +476,6 @@ def describe(generator: ArticlesGenerator, values: dict) -> None:
             name = values[setting]
             if name:
                 citation.files[kind], citation.save_as[kind] = _beside(folder, name)
-        name = values["CITATION_CROSSREF_NAME"]
-        if name and _doi_of(article) and _relations(article):
-            citation.files["crossref"], citation.save_as["crossref"] = _beside(
-                folder, name
-            )
         article.citation = citation
     for article in chain(
         generator.drafts,
@@ -527,15 +497,6 @@ def lastmod(article) -> datetime:
         dates += [n.date for n in debate.articles if n.date]
     dates += [a.date for a in getattr(article, "cited_in_archive", [])]
     return max(dates)
-
-
-def _stamp(article) -> str:
-    """The deposit's batch stamp: when the article or its debate last changed.
-
-    It moves forward when a reply arrives (a new ``hasReply``) and stays the
-    same otherwise, so two builds of the same content are byte-identical.
-    """
-    return cite.formatted(lastmod(article).astimezone(UTC), "%Y%m%d%H%M%S")
 
 
 def finalize(generators) -> None:
@@ -560,7 +521,7 @@ def finalize(generators) -> None:
 
 
 class CitationsGenerator(Generator):
-    """Writes the citation files, the sitemap and robots.txt."""
+    """Writes the RIS and BibTeX files, the sitemap and robots.txt."""
 
     def generate_context(self) -> None:
         pass
@@ -584,7 +545,6 @@ class CitationsGenerator(Generator):
             for kind, text in (
                 ("ris", lambda c: cite.ris(c.work)),
                 ("bib", lambda c: cite.bibtex(c.work)),
-                ("crossref", lambda c: c.crossref),
             ):
                 save_as = citation.save_as.get(kind)
                 if save_as:

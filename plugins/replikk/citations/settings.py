@@ -1,7 +1,8 @@
 """The citation settings: their defaults, in one place, and their checks.
 
 ``JOURNAL_*`` describe the journal (what a citation of its articles names);
-``CITATION_*`` say which files are written where. Plain Python.
+``CITATION_*`` say which files are written where, and who deposits the
+archive's relations with Crossref (``invoke crossref``). Plain Python.
 """
 
 from __future__ import annotations
@@ -17,12 +18,26 @@ DEFAULTS: dict[str, object] = {
     "JOURNAL_PUBLISHER": None,
     "CITATION_RIS_NAME": "cite.ris",  # beside each article's page
     "CITATION_BIBTEX_NAME": "cite.bib",
-    "CITATION_CROSSREF_NAME": "crossref.xml",  # only for articles with a DOI
-    "CITATION_CROSSREF_DEPOSITOR": None,  # None: JOURNAL_PUBLISHER or TITLE
-    "CITATION_CROSSREF_EMAIL": "",
+    # Who deposits (``invoke crossref``): as registered with Crossref. None:
+    # not set, and ``invoke crossref`` refuses to write a deposit.
+    "CITATION_CROSSREF_DEPOSITOR": None,
+    "CITATION_CROSSREF_EMAIL": None,  # Crossref mails the deposit's result here
     "CITATION_SITEMAP_SAVE_AS": "sitemap.xml",  # None: no sitemap
     "CITATION_ROBOTS_SAVE_AS": "robots.txt",  # None: no robots.txt
 }
+# Settings a site may still set that no longer do anything, and what to do.
+REMOVED: dict[str, str] = {
+    "CITATION_CROSSREF_NAME": (
+        "is no longer used: the Crossref deposit is not written into the site"
+        " any more but by `invoke crossref --out FILE`; remove the setting"
+    ),
+}
+# Crossref's limits (common4.4.2.xsd: depositor_name, email_address; in
+# the address, its \p{L}\p{N} are \w less "_", and a domain's last parts
+# letters, "_" and "-" only).
+DEPOSITOR_MAX = 130
+EMAIL_MAX = 200
+_EMAIL = re.compile(r"[\w!/+-]+(?:\.[\w!/+-]+)*@[\w!/+-]+(?:\.(?:[^\W\d]|-)+)+")
 _ISSN = re.compile(r"^(\d{4})-(\d{3})([\dX])$")
 _FILE_NAME = re.compile(r"^[\w.-]+$")
 
@@ -30,10 +45,12 @@ _FILE_NAME = re.compile(r"^[\w.-]+$")
 class SettingError(ValueError):
     """A setting has a value we cannot use: names the setting and the value."""
 
-    def __init__(self, name: str, value: object, expected: str) -> None:
+    def __init__(
+        self, name: str, value: object, expected: str, reason: str | None = None
+    ) -> None:
         self.name = name
         self.value = value
-        self.reason = f"must be {expected}, not {value!r}"
+        self.reason = reason or f"must be {expected}, not {value!r}"
         super().__init__(f"{name} {self.reason}")
 
 
@@ -48,9 +65,16 @@ def issn_ok(value: str) -> bool:
     return match.group(3) == ("X" if check == 10 else str(check))
 
 
+def email_ok(value: str) -> bool:
+    """An address Crossref's schema takes as ``email_address``."""
+    return 6 <= len(value) <= EMAIL_MAX and _EMAIL.fullmatch(value) is not None
+
+
 def resolve(settings: dict) -> dict[str, object]:
-    """Every citation setting with its default filled in."""
+    """Every citation setting with its default filled in, and any
+    :data:`REMOVED` setting the site still sets (for :func:`check`)."""
     values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
+    values.update({name: settings[name] for name in REMOVED if name in settings})
     sitename = settings.get("SITENAME", "")
 
     def first_text(*candidates: object) -> object:
@@ -60,15 +84,16 @@ def resolve(settings: dict) -> dict[str, object]:
 
     title = values["JOURNAL_TITLE"] = values["JOURNAL_TITLE"] or sitename
     values["JOURNAL_ABBREVIATION"] = values["JOURNAL_ABBREVIATION"] or first_text(title)
-    values["CITATION_CROSSREF_DEPOSITOR"] = values[
-        "CITATION_CROSSREF_DEPOSITOR"
-    ] or first_text(values["JOURNAL_PUBLISHER"], title)
     return values
 
 
 def check(values: dict[str, object]) -> list[SettingError]:
     """Every bad value in ``values`` (as :func:`resolve` returns them)."""
-    errors: list[SettingError] = []
+    errors: list[SettingError] = [
+        SettingError(name, values[name], "", reason=reason)
+        for name, reason in REMOVED.items()
+        if name in values
+    ]
     for name in ("JOURNAL_TITLE", "JOURNAL_ABBREVIATION"):
         value = values[name]
         if not isinstance(value, str) or not value.strip():
@@ -93,7 +118,7 @@ def check(values: dict[str, object]) -> list[SettingError]:
         value = values[name]
         if value is not None and not isinstance(value, str):
             errors.append(SettingError(name, value, "a string or None"))
-    for name in ("CITATION_RIS_NAME", "CITATION_BIBTEX_NAME", "CITATION_CROSSREF_NAME"):
+    for name in ("CITATION_RIS_NAME", "CITATION_BIBTEX_NAME"):
         value = values[name]
         if value is not None and not (
             isinstance(value, str) and _FILE_NAME.match(value)
@@ -105,9 +130,29 @@ def check(values: dict[str, object]) -> list[SettingError]:
         value = values[name]
         if value is not None and not (isinstance(value, str) and value.strip()):
             errors.append(SettingError(name, value, "a path in the output, or None"))
-    for name in ("CITATION_CROSSREF_DEPOSITOR", "CITATION_CROSSREF_EMAIL"):
-        if not isinstance(values[name], str):
-            errors.append(SettingError(name, values[name], "a string"))
+    depositor = values["CITATION_CROSSREF_DEPOSITOR"]
+    if depositor is not None and not (
+        isinstance(depositor, str) and len(depositor.strip()) <= DEPOSITOR_MAX
+    ):
+        errors.append(
+            SettingError(
+                "CITATION_CROSSREF_DEPOSITOR",
+                depositor,
+                f"a name of at most {DEPOSITOR_MAX} characters"
+                " (as registered with Crossref), or None",
+            )
+        )
+    email = values["CITATION_CROSSREF_EMAIL"]
+    if email is not None and not (
+        isinstance(email, str) and (not email.strip() or email_ok(email.strip()))
+    ):
+        errors.append(
+            SettingError(
+                "CITATION_CROSSREF_EMAIL",
+                email,
+                "an e-mail address such as 'doi@example.org', or None",
+            )
+        )
     return errors
 
 
