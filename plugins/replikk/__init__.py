@@ -72,9 +72,9 @@ def mark_pages(generator: ArticlesGenerator) -> None:
 
 
 def read_author_profiles(generator: ArticlesGenerator) -> None:
-    """Read the profiles while the articles are read, before Pelican saves its
-    content cache (``article_generator_pretaxonomy``), so they are cached with
-    them and the cache is written once."""
+    """Read the profiles while the articles are read
+    (``article_generator_pretaxonomy``), before the reading cache is saved,
+    so their readings are kept with the articles'."""
     problems = problems_of(generator.context)
     generator.replikk_profiles = read_profiles(generator, problems)
 

@@ -46,7 +46,7 @@ def load_strings(theme: str | Path) -> dict[str, dict[str, str]]:
 @dataclass(frozen=True)
 class LocalDate:
     """The ``localdate`` filter. A class, not a closure: it lives in the
-    settings, which Pelican pickles with its content cache."""
+    settings, which are pickled to reach the reading workers."""
 
     strings: dict[str, dict[str, str]]
     default_lang: str

@@ -5,7 +5,7 @@ linked (``all_generators_finalized``) and before any template renders:
 
 - each article's reference list is anchored and linked, and its citations are
   linked to it: as its file is read (:func:`link_on_reading`, in the reading
-  worker processes too, kept by the content cache), with marks where what only
+  worker processes too, kept by the reading cache), with marks where what only
   the whole archive knows goes; here the marks are filled in (the links to the
   archive's own pages, the page's address), once per article;
 - each article gets what its templates show: ``article.references``,
@@ -297,7 +297,7 @@ def headings_of(settings: dict) -> list[str]:
 def link_on_reading(html: str, metadata: dict, settings: dict) -> str:
     """What the reader can do of :func:`_link_one` with one file: link the
     references and citations of an article as it is read (in the reading
-    worker processes too, and once per file with the content cache on),
+    worker processes too, and once per file with the reading cache on),
     leaving marks where the archive's links and the page's address go; adds
     :data:`LINKED` to ``metadata``. The HTML, linked."""
     if ARCHIVE_MARK in html or PAGE_MARK in html:

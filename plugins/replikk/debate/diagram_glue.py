@@ -18,7 +18,7 @@ from .graph import Debate
 @dataclass(frozen=True)
 class DebateDiagram:
     """The ``debate_diagram`` filter. A class, not a closure, because the
-    settings that hold it are pickled with Pelican's content cache."""
+    settings that hold it are pickled to reach the reading workers."""
 
     strings: dict[str, dict[str, str]]
     default_lang: str

@@ -1,9 +1,9 @@
-"""Pelican glue for typography: called by the reader, so Pelican caches the result.
+"""Pelican glue for typography: called by the reader, as part of a file's reading.
 
-Pelican's content cache (``CACHE_CONTENT``) stores what a reader returns.
-Typography applied in :class:`replikk.reader.ReplikkMarkdownReader` is
-therefore done once per article and reused while the file is unchanged;
-Pelican's own ``TYPOGRIFY`` runs after the cache, on every build, and must
+The reading cache (``replikk.readcache``) keeps each file's reading, so
+typography applied in :class:`replikk.reader.ReplikkMarkdownReader` is done
+once per file and reused while the file and the settings are unchanged;
+Pelican's own ``TYPOGRIFY`` runs after the reader, on every build, and must
 stay False.
 """
 
