@@ -185,9 +185,9 @@ def test_with_the_cache_only_parts_whose_pages_changed_are_indexed_again(
     runs: list[str] = []
     run = replikk.search._run_pagefind
 
-    def counted(site, pages, bundle, settings, work=None):
-        runs.append(bundle.name)
-        return run(site, pages, bundle, settings, work)
+    def counted(site, pages, bundle, settings, work=None, copy=False):
+        runs.append(pages[0].split("/", 1)[0])  # the part: its pages' year
+        return run(site, pages, bundle, settings, work, copy)
 
     monkeypatch.setattr(replikk.search, "_run_pagefind", counted)
     cache = {
@@ -215,3 +215,35 @@ def test_with_the_cache_only_parts_whose_pages_changed_are_indexed_again(
     cold = tmp_path / "cold"
     build(SETTINGS, _overrides(content, cold, {"SEARCH_PART_PAGES": 3}))
     assert output_differences(cold, output) == []
+
+
+def test_a_part_indexed_early_is_used_only_if_its_pages_did_not_change(
+    tmp_path, monkeypatch
+):
+    # Article pages are indexed while the rest of the site is written; a
+    # page written again after that makes its part be indexed again.
+    runs: list[str] = []
+    run = replikk.search._run_pagefind
+
+    def counted(site, pages, bundle, settings, work=None, copy=False):
+        runs.append("early" if copy else "final")
+        return run(site, pages, bundle, settings, work, copy)
+
+    started = replikk.search.Early.__init__
+
+    def then_changed(self, output, settings):
+        started(self, output, settings)
+        page = output / "2024" / "trening-er-ikke-bare-rad" / "index.html"
+        page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    monkeypatch.setattr(replikk.search, "_run_pagefind", counted)
+    output = tmp_path / "output"
+    build(SETTINGS, _overrides(ROOT / "content", output, {}))
+    assert runs == ["early"]  # its bundle was used
+    monkeypatch.setattr(replikk.search.Early, "__init__", then_changed)
+    runs.clear()
+    build(SETTINGS, _overrides(ROOT / "content", output, {}))
+    assert runs == ["early", "final"]
+    site = without_index(output, tmp_path / "site")
+    pagefind_run(site, tmp_path / "by-hand")
+    assert output_differences(tmp_path / "by-hand", output / "pagefind" / "all") == []

@@ -29,7 +29,7 @@ from pelican.settings import read_settings
 
 from .preview import Focus, focus
 from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
-from .search import index_site
+from .search import index_site, stop_early
 from .speed import archive_apart
 from .workers import abandon
 
@@ -127,6 +127,7 @@ def build(
         index_site(staging, settings)  # last: it reads the finished pages
     except BaseException:
         abandon(settings)  # workers still reading are stopped first
+        stop_early(settings)  # and Pagefind runs indexing early
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, final)

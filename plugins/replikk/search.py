@@ -32,7 +32,7 @@ import subprocess
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -106,9 +106,21 @@ def check_settings(settings: dict) -> None:
 
 def index_site(output: Path, settings: dict) -> None:
     """Index a built site with Pagefind, part by part, into
-    ``output/pagefind/`` (the last step of build and publish)."""
-    if not setting(settings, "SEARCH_INDEX"):
-        return
+    ``output/pagefind/`` (the last step of build and publish).
+
+    A part indexed early (:func:`start_early`) is used if its key, the digest
+    of its pages as they are now, is the key it was indexed under; any other
+    part is indexed now."""
+    early = settings.pop(EARLY, None)
+    try:
+        if setting(settings, "SEARCH_INDEX"):
+            _index(output, settings, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _index(output: Path, settings: dict, early: Early | None) -> None:
     claim_tree(settings, FOLDER, "the search index")
     parts = parts_of(pages_to_index(output), setting(settings, "SEARCH_PART_PAGES"))
     kept = Kept.of(settings)
@@ -116,7 +128,9 @@ def index_site(output: Path, settings: dict) -> None:
     try:
         with ThreadPoolExecutor(processes(settings)) as pool:
             runs = [
-                pool.submit(_index_part, output, name, pages, settings, kept, work)
+                pool.submit(
+                    _index_part, output, name, pages, settings, kept, work, early
+                )
                 for name, pages in parts.items()
             ]
             keys = [run.result() for run in runs]  # the first failure, in order
@@ -137,16 +151,97 @@ def _index_part(
     settings: dict,
     kept: Kept | None,
     work: Path,
+    early: Early | None = None,
 ) -> str:
-    """One part's bundle at ``output/pagefind/<name>/``: kept, or made now."""
+    """One part's bundle at ``output/pagefind/<name>/``: kept, indexed
+    early from the same pages, or made now."""
     key = _key(name, pages, settings)
     bundle = output / FOLDER / name
     if kept is not None and kept.copy(key, bundle):
         return key
-    _run_pagefind(output, [path for path, _ in pages], bundle, settings, work)
+    made = early.take(key) if early is not None else None
+    if made is not None:
+        bundle.parent.mkdir(parents=True, exist_ok=True)
+        made.rename(bundle)
+    else:
+        _run_pagefind(output, [path for path, _ in pages], bundle, settings, work)
     if kept is not None:
         kept.put(key, bundle)
     return key
+
+
+EARLY = "_REPLIKK_SEARCH_EARLY"  # this build's early runs, in its settings
+
+
+class Early:
+    """Parts indexed while the rest of the site is still written.
+
+    Pelican writes every article page first (the pages Pagefind indexes,
+    with the theme's ``data-pagefind-body``); Pagefind needs about one core
+    and the rest of the writing another. Each part found then is indexed
+    into a folder of its own under the key of its pages as they were; the
+    index of the finished site uses such a bundle only for a part whose key
+    is the same (:func:`_index_part`), so the index is the one a run over
+    the finished site writes."""
+
+    def __init__(self, output: Path, settings: dict) -> None:
+        self.work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=output.parent))
+        self.pool = ThreadPoolExecutor(processes(settings))
+        self.runs: dict[str, Future] = {}
+        kept = Kept.of(settings)
+        parts = parts_of(pages_to_index(output), setting(settings, "SEARCH_PART_PAGES"))
+        for name, pages in parts.items():
+            key = _key(name, pages, settings)
+            if kept is not None and kept.has(key):
+                continue  # copied from the cache at the end
+            bundle = self.work / key
+            # Copies, not links: a page written again while Pagefind reads
+            # it could not then be read half-written.
+            self.runs[key] = self.pool.submit(
+                _run_pagefind,
+                output,
+                [path for path, _ in pages],
+                bundle,
+                settings,
+                self.work,
+                True,
+            )
+
+    def take(self, key: str) -> Path | None:
+        """The bundle indexed early under ``key``, if it was, and succeeded."""
+        run = self.runs.pop(key, None)
+        if run is None:
+            return None
+        try:
+            run.result()
+        except (SearchIndexError, OSError):
+            return None  # indexed again now, which reports what went wrong
+        return self.work / key
+
+    def close(self) -> None:
+        """Wait for what still runs (a failed build), then remove the folder."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def start_early(generator, writer=None) -> None:
+    """Every article page is written (``article_writer_finalized``): index
+    them while the rest of the site is written."""
+    settings = generator.settings
+    if not setting(settings, "SEARCH_INDEX") or settings.get(EARLY) is not None:
+        return
+    output = Path(generator.output_path)
+    try:
+        settings[EARLY] = Early(output, settings)
+    except OSError as error:  # the site is indexed at the end instead
+        logger.debug("could not index the articles early: %s", error)
+
+
+def stop_early(settings: dict) -> None:
+    """A failed build: stop waiting for early runs and remove their folder."""
+    early = settings.pop(EARLY, None)
+    if early is not None:
+        early.close()
 
 
 def pages_to_index(output: Path) -> list[tuple[str, bytes]]:
@@ -285,6 +380,9 @@ class Kept:
             return None
         return cls(Path(settings.get("CACHE_PATH") or "cache") / FOLDER)
 
+    def has(self, key: str) -> bool:
+        return (self.folder / key / "pagefind-entry.json").is_file()
+
     def copy(self, key: str, bundle: Path) -> bool:
         kept = self.folder / key
         if not (kept / "pagefind-entry.json").is_file():
@@ -340,6 +438,7 @@ def _run_pagefind(
     bundle: Path,
     settings: dict,
     work: Path | None = None,
+    copy: bool = False,
 ) -> None:
     """Pagefind over ``pages`` of the site (the whole site if none), its
     bundle written to ``bundle``.
@@ -350,7 +449,7 @@ def _run_pagefind(
     folder = Path(tempfile.mkdtemp(dir=work)) if pages and work else None
     try:
         if folder is not None:
-            _link_pages(site, pages, folder)
+            _link_pages(site, pages, folder, copy)
         command = [
             *pagefind_command(settings),
             "--site",
@@ -374,9 +473,9 @@ def _run_pagefind(
         )
 
 
-def _link_pages(site: Path, pages: list[str], into: Path) -> None:
-    """The pages at their paths in ``into``: hard links, or copies across
-    file systems."""
+def _link_pages(site: Path, pages: list[str], into: Path, copy: bool = False) -> None:
+    """The pages at their paths in ``into``: hard links (copies across file
+    systems, or if asked)."""
     folders: set[str] = set()
     for page in pages:
         folder = os.path.dirname(page)
@@ -384,6 +483,9 @@ def _link_pages(site: Path, pages: list[str], into: Path) -> None:
             os.makedirs(os.path.join(into, folder), exist_ok=True)
             folders.add(folder)
         source, target = os.path.join(site, page), os.path.join(into, page)
+        if copy:
+            shutil.copyfile(source, target)
+            continue
         try:
             os.link(source, target)
         except OSError:
@@ -419,3 +521,4 @@ def add_generator(pelican):
 
 def register() -> None:
     signals.get_generators.connect(add_generator)
+    signals.article_writer_finalized.connect(start_early)
