@@ -94,16 +94,30 @@ def serve(c, port=CONFIG["port"]):
     }
 )
 def livereload(c, port=CONFIG["port"], path=""):
-    """Serve output/, rebuild on every change to content or theme, reload the page."""
+    """Serve output/, rebuild on every change to content or theme, reload the page.
+
+    The first build is the whole site (or a preview of --path); after it,
+    every rebuild is a preview of the articles changed since livereload
+    started (and --path): fast at any archive size."""
     from livereload import Server
 
-    paths = _paths(path)
+    from replikk.build import settings_for
+    from replikk.preview import changed_articles
+
+    focused = _paths(path)
+    settings = settings_for(CONFIG["settings"])
+    seen: dict[str, str] = {}
+    changed_articles(settings, seen)  # what the files are at the start
 
     def rebuild():
         # A build with errors prints them and keeps the last good site served.
         cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
-        if paths:
-            _preview(CONFIG["settings"], paths, **cached)
+        content = Path(settings["PATH"])
+        for relative in changed_articles(settings, seen):
+            if str(content / relative) not in focused:
+                focused.append(str(content / relative))
+        if focused:
+            _preview(CONFIG["settings"], focused, **cached)
         else:
             _build(CONFIG["settings"], **cached)
 

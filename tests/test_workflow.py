@@ -248,6 +248,11 @@ def test_livereload_rebuilds_on_change_and_keeps_the_last_good_site(project):
             )
         )
         assert _wait_for(lambda: "Endret" in (_get(page) or ""))
+        # After the first build, a change is built as a preview of the
+        # changed article: the front page says so.
+        front = _get(f"http://127.0.0.1:{port}/") or ""
+        assert "preview-notice" in front
+        assert "artikler/2024/rad-er-behandling.md" in front
         # A broken edit keeps the last good page served.
         source.write_text(
             source.read_text().replace("Date: 2024", "Date: 2024-13-45 x")

@@ -219,6 +219,30 @@ def _markdown_files(content: Path, settings: dict) -> Iterable[str]:
                 yield path.as_posix()
 
 
+def changed_articles(settings: dict, before: dict[str, str]) -> dict[str, str]:
+    """Each article file's digest now; ``before`` (the last call's) is
+    updated to it and the files that are new or changed are returned, with
+    their digests, for ``invoke livereload`` to preview."""
+    content = Path(settings["PATH"]).resolve()
+    authors = settings.get("REPLIKK_AUTHORS_PATH", "authors")
+    excluded = {*settings.get("ARTICLE_EXCLUDES", []), authors}
+    now = {}
+    for relative in _markdown_files(content, settings):
+        top = relative.split("/", 1)[0] if "/" in relative else ""
+        if top in excluded:
+            continue
+        try:
+            data = (content / relative).read_bytes()
+        except OSError:
+            continue
+        now[relative] = hashlib.blake2b(data, digest_size=16).hexdigest()
+    changed = {k: v for k, v in now.items() if before.get(k) != v}
+    first = not before
+    before.clear()
+    before.update(now)
+    return {} if first else changed
+
+
 def focus(settings: dict, paths: Iterable[str | os.PathLike]) -> Focus:
     """The files a focused build of ``paths`` (article files) reads."""
     scan = Scan(settings).run()
