@@ -12,7 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 import replikk.preview
-from replikk.build import preview
+import replikk.reader
+from replikk.build import build, preview
 from replikk.preview import PreviewError
 from replikk.problems import ContentError
 
@@ -135,3 +136,32 @@ def test_a_collision_fails_a_preview_too(tmp_path):
             tmp_path / "cache",
             content,
         )
+
+
+def test_previews_and_whole_builds_share_the_reading_cache(tmp_path, monkeypatch):
+    # Which files a build reads is not part of how a file is read: a preview
+    # after a whole build reads no file again, and previews keep the whole
+    # build's readings for the next whole build.
+    reads: list[str] = []
+    reading = replikk.reader.ReplikkMarkdownReader.reading
+
+    def counted(self, source_path, text):
+        reads.append(Path(source_path).name)
+        return reading(self, source_path, text)
+
+    monkeypatch.setattr(replikk.reader.ReplikkMarkdownReader, "reading", counted)
+    cache = tmp_path / "cache"
+    extra = {
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CACHE_PATH": str(cache),
+        "REPLIKK_PROCESSES": 1,
+    }
+    build(SETTINGS, _overrides(ROOT / "content", tmp_path / "whole", extra))
+    assert len(reads) > 20
+    reads.clear()
+    for source, _, _ in CASES * 2:  # more previews than whole builds are kept
+        _preview([ARTICLES / source], tmp_path / "output", cache)
+    assert reads == []
+    build(SETTINGS, _overrides(ROOT / "content", tmp_path / "whole", extra))
+    assert reads == []

@@ -19,7 +19,7 @@ from .citations import glue as citations_glue
 from .debate import diagram_glue
 from .debate import glue as debate_glue
 from .problems import RUNNER_REPORTS, ContentError, problems_of
-from .reader import ReplikkMarkdownReader, open_cache, save_cache
+from .reader import ReplikkMarkdownReader, open_cache, reading_settings, save_cache
 from .typography import glue as typography_glue
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def prepare(pelican) -> None:
 def use_our_reader(readers) -> None:
     for ext in ReplikkMarkdownReader.file_extensions:
         readers.reader_classes[ext] = ReplikkMarkdownReader
-        readers.readers[ext] = ReplikkMarkdownReader(readers.settings)
+        readers.readers[ext] = ReplikkMarkdownReader(reading_settings(readers.settings))
 
 
 def share_problems(generator) -> None:

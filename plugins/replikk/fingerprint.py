@@ -37,18 +37,32 @@ PACKAGES = (
     "lxml",
 )
 
-# Settings that say where a build runs, not what it makes: the output folder
-# is a fresh staging folder each build, and these are this build's own
-# objects (its problem collector; every ``_REPLIKK_*`` key: its cache, its
-# workers, its record of owners). Nothing read from content depends on them.
+# Settings that say where and how a build runs, never how a file is read:
+# where it writes (a fresh staging folder each build) and keeps its cache,
+# which files it reads (a focused preview reads some, a whole build all), how
+# many processes read, and this build's own objects (its problem collector;
+# every ``_REPLIKK_*`` key: its cache, its workers, its record of owners).
+# The reader is never given them (``reader.reading_settings``), so nothing a
+# reading holds can depend on them.
 NOT_INPUTS = frozenset(
-    {"OUTPUT_PATH", "CACHE_PATH", "REPLIKK_PROBLEMS", "REPLIKK_RUNNER_REPORTS"}
+    {
+        "OUTPUT_PATH",
+        "CACHE_PATH",
+        "REPLIKK_PROBLEMS",
+        "REPLIKK_RUNNER_REPORTS",
+        "ARTICLE_PATHS",
+        "ARTICLE_EXCLUDES",
+        "PAGE_EXCLUDES",  # Pelican adds ARTICLE_PATHS to it
+        "REPLIKK_PREVIEW",
+        "REPLIKK_PROCESSES",
+        "REPLIKK_PARALLEL_MIN_FILES",
+    }
 )
 RUNTIME_PREFIX = "_REPLIKK_"
 
 
 def is_input(name: str) -> bool:
-    """Whether a setting is part of what a build is made from."""
+    """Whether a setting is part of what a file's reading is made from."""
     return name not in NOT_INPUTS and not name.startswith(RUNTIME_PREFIX)
 
 

@@ -9,9 +9,10 @@ modification time, never by a list of what might change.
 
 Values are plain data (strings, lists, dicts) stored as JSON in an SQLite
 database, ``CACHE_PATH/replikk-readings.sqlite``. A cache that cannot be read
-is removed with one line saying why, and the build goes on cold. Entries no
-build of the last :data:`KEEP_BUILDS` used are removed, so the file does not
-grow with every edit.
+is removed with one line saying why, and the build goes on cold. A whole
+build removes the entries no build of the last :data:`KEEP_BUILDS` used, so
+the file does not grow with every edit (a preview, which uses a few, removes
+nothing).
 
 Only what depends on one file alone is kept: metadata is processed, checked
 and linked to the rest of the archive anew in every build.
@@ -46,9 +47,11 @@ def key_of(data: bytes, relative: str, build: str) -> str:
 class ReadCache:
     """One build's view of the cache: look up, add, and save at the end."""
 
-    def __init__(self, folder: str | os.PathLike, load: bool, save: bool) -> None:
+    def __init__(
+        self, folder: str | os.PathLike, load: bool, save: bool, evict: bool = True
+    ) -> None:
         self.path = Path(folder) / NAME
-        self.load, self.save_new = load, save
+        self.load, self.save_new, self.evict = load, save, evict
         self.new: dict[str, str] = {}
         self.used: set[str] = set()
         self._db: sqlite3.Connection | None = None
@@ -149,10 +152,11 @@ class ReadCache:
                     " WHERE key IN (SELECT key FROM used)",
                     (generation,),
                 )
-                db.execute(
-                    "DELETE FROM readings WHERE generation <= ?",
-                    (generation - KEEP_BUILDS,),
-                )
+                if self.evict:
+                    db.execute(
+                        "DELETE FROM readings WHERE generation <= ?",
+                        (generation - KEEP_BUILDS,),
+                    )
         except sqlite3.DatabaseError as error:
             self._discard(error)
         except OSError as error:

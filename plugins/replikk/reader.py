@@ -68,6 +68,17 @@ def text_of(data: bytes) -> str:
     return text
 
 
+def reading_settings(settings: dict) -> dict:
+    """The settings a reader is given: every one the reading cache's key
+    holds, and this build's own objects (``_REPLIKK_*``: its cache), but not
+    where and how the build runs (``fingerprint.NOT_INPUTS``)."""
+    return {
+        k: v
+        for k, v in settings.items()
+        if fingerprint.is_input(k) or k.startswith(fingerprint.RUNTIME_PREFIX)
+    }
+
+
 def build_digest(settings: dict) -> str:
     """This build's digest of what files are read with, made once per build."""
     digest = settings.get(BUILD)
@@ -303,7 +314,10 @@ def open_cache(pelican) -> None:
     settings.pop(BUILD, None)
     if save:
         folder = settings.get("CACHE_PATH") or "cache"
-        settings[CACHE] = readcache.ReadCache(folder, load=load, save=save)
+        # A preview uses a few readings: it keeps the others for the next
+        # whole build (only a whole build removes what it did not use).
+        evict = not settings.get("REPLIKK_PREVIEW")
+        settings[CACHE] = readcache.ReadCache(folder, load, save, evict)
     else:
         settings.pop(CACHE, None)
 
