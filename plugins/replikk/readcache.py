@@ -7,8 +7,10 @@ files, the packages' versions). The key is a digest of all of these, so an
 entry is used only where a cold build would make the same thing: never by
 modification time, never by a list of what might change.
 
-Values are plain data (strings, lists, dicts) stored as JSON in an SQLite
-database, ``CACHE_PATH/replikk-readings.sqlite``. A cache that cannot be read
+Values are plain data (strings, lists, dicts) in an SQLite database,
+``CACHE_PATH/replikk-readings.sqlite``: a reading's body as text, the rest as
+JSON (the body apart, so reading it back makes one string, not a second,
+passing copy of it inside a JSON text). A cache that cannot be read
 is removed with one line saying why, and the build goes on cold. A whole
 build removes the entries no build of the last :data:`KEEP_BUILDS` used, so
 the file does not grow with every edit (a preview, which uses a few, removes
@@ -32,8 +34,11 @@ logger = logging.getLogger(__name__)
 
 NAME = "replikk-readings.sqlite"
 KEEP_BUILDS = 4  # preview and publish settings side by side, and two more
+# New readings are written to the database when they reach this size, not
+# all held to the end of reading (at 20,000 articles ~800 MB).
+FLUSH_BYTES = 8 * 2**20
 # Raise when a stored value's shape changes: old entries are then misses.
-FORMAT = 1
+FORMAT = 2
 
 
 def key_of(data: bytes, relative: str, build: str) -> str:
@@ -52,8 +57,10 @@ class ReadCache:
     ) -> None:
         self.path = Path(folder) / NAME
         self.load, self.save_new, self.evict = load, save, evict
-        self.new: dict[str, str] = {}
+        self.new: dict[str, tuple[str, str]] = {}  # (body, rest), not yet written
+        self.pending = 0
         self.used: set[str] = set()
+        self.generation: int | None = None
         self._db: sqlite3.Connection | None = None
         if load:
             self._db = self._open()
@@ -63,7 +70,7 @@ class ReadCache:
             return None
         try:
             db = sqlite3.connect(self.path, timeout=30)
-            db.execute("SELECT key, value, generation FROM readings LIMIT 1")
+            db.execute("SELECT key, body, rest, generation FROM readings LIMIT 1")
         except sqlite3.DatabaseError as error:
             self._discard(error)
             return None
@@ -82,24 +89,25 @@ class ReadCache:
     def get(self, key: str) -> dict | None:
         """The stored reading, or None (a miss, or an entry that cannot be read)."""
         self.used.add(key)
-        if key in self.new:
-            return json.loads(self.new[key])
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute(
-                "SELECT value FROM readings WHERE key = ?", (key,)
-            ).fetchone()
-        except sqlite3.DatabaseError as error:
-            self._discard(error)
-            return None
+        row = self.new.get(key)
+        if row is None and self._db is not None:
+            try:
+                row = self._db.execute(
+                    "SELECT body, rest FROM readings WHERE key = ?", (key,)
+                ).fetchone()
+            except sqlite3.DatabaseError as error:
+                self._discard(error)
+                return None
         if row is None:
             return None
+        body, rest = row
         try:
-            value = json.loads(row[0])
-        except ValueError:
+            value = json.loads(rest)
+        except (TypeError, ValueError):
             return None
-        return value if isinstance(value, dict) else None
+        if not isinstance(value, dict) or not isinstance(body, str):
+            return None
+        return {"body": body, **value}
 
     def has(self, key: str) -> bool:
         """Whether the cache holds ``key`` (its value is not read)."""
@@ -118,32 +126,62 @@ class ReadCache:
 
     def put(self, key: str, value: dict) -> None:
         self.used.add(key)
-        if self.save_new:
-            self.new[key] = json.dumps(value, ensure_ascii=False)
+        if not self.save_new:
+            return
+        rest = {k: v for k, v in value.items() if k != "body"}
+        row = (value["body"], json.dumps(rest, ensure_ascii=False))
+        self.new[key] = row
+        self.pending += len(row[0]) + len(row[1])
+        if self.pending >= FLUSH_BYTES:
+            self._flush()
+
+    def _writable(self) -> sqlite3.Connection:
+        """The database, made if need be, and this build's generation."""
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30)
+        if self.generation is None:
+            with self._db as db:
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS readings (key TEXT PRIMARY KEY,"
+                    " body TEXT, rest TEXT, generation INTEGER)"
+                )
+                db.execute("CREATE TABLE IF NOT EXISTS builds (n INTEGER)")
+                row = db.execute("SELECT max(n) FROM builds").fetchone()
+            self.generation = (row[0] or 0) + 1
+        return self._db
+
+    def _flush(self) -> None:
+        """Write the new readings (each under the digest of what it was made
+        from: one written by a build that then fails is still right)."""
+        try:
+            with self._writable() as db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?)",
+                    ((k, b, r, self.generation) for k, (b, r) in self.new.items()),
+                )
+        except sqlite3.DatabaseError as error:
+            self._discard(error)
+            self.save_new = False
+        except OSError as error:
+            logger.warning("Could not save the reading cache %s: %s", self.path, error)
+            self.save_new = False
+        self.new.clear()
+        self.pending = 0
 
     def save(self) -> None:
         """Write what this build read new; keep what the last builds used."""
+        if self.save_new:
+            self._flush()
         if not self.save_new:
             self.close()
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = self._db or sqlite3.connect(self.path, timeout=30)
-            self._db = db
+            db = self._writable()
+            generation = self.generation
             with db:
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS readings"
-                    " (key TEXT PRIMARY KEY, value TEXT, generation INTEGER)"
-                )
-                db.execute("CREATE TABLE IF NOT EXISTS builds (n INTEGER)")
-                row = db.execute("SELECT max(n) FROM builds").fetchone()
-                generation = (row[0] or 0) + 1
                 db.execute("DELETE FROM builds")
                 db.execute("INSERT INTO builds VALUES (?)", (generation,))
-                db.executemany(
-                    "INSERT OR REPLACE INTO readings VALUES (?, ?, ?)",
-                    ((k, v, generation) for k, v in self.new.items()),
-                )
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT)")
                 db.execute("DELETE FROM used")
                 db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in self.used))

@@ -260,7 +260,9 @@ class ReplikkMarkdownReader(MarkdownReader):
             data, self.relative(source_path), build_digest(self.settings)
         )
         found = cache.get(key) if cache is not None else None
-        if found is None and self.ahead is not None:
+        if found is not None:
+            return found
+        if self.ahead is not None:
             found = self.ahead.take(key)
         if found is None:
             found = self.reading(source_path, text)
