@@ -152,6 +152,44 @@ def content(tmp_path: Path) -> ContentFolder:
     return folder
 
 
+PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "pyproject.toml")
+PROJECT_DIRS = ("content", "theme", "plugins")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project with the sample archive, as an author's or an
+    editor's clone."""
+    root = tmp_path / "replikk"
+    root.mkdir()
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, root / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(
+            ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    # What `npm ci` installed (Pagefind), shared rather than copied.
+    (root / "node_modules").symlink_to(ROOT / "node_modules")
+    return root
+
+
+@pytest.fixture
+def readings_made(monkeypatch) -> list[str]:
+    """The names of the files whose reading a build makes (not takes from
+    the reading cache), in one process (``REPLIKK_PROCESSES = 1``)."""
+    import replikk.reader  # noqa: PLC0415 -- patched here only
+
+    made: list[str] = []
+    reading = replikk.reader.ReplikkMarkdownReader.reading
+
+    def counted(self, source_path, text):
+        made.append(Path(source_path).name)
+        return reading(self, source_path, text)
+
+    monkeypatch.setattr(replikk.reader.ReplikkMarkdownReader, "reading", counted)
+    return made
+
+
 @pytest.fixture
 def scenario(tmp_path: Path) -> Callable[[str], Path]:
     """A writable copy of a scenario under tests/data."""

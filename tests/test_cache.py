@@ -23,7 +23,6 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-import replikk.reader
 from replikk import fingerprint, readcache
 from replikk.build import build
 from replikk.problems import ContentError
@@ -203,16 +202,9 @@ def test_an_unreadable_cache_is_removed_with_one_line_and_the_build_goes_on(
 
 
 def test_a_cache_entry_is_used_only_for_the_same_bytes_settings_and_code(
-    project, monkeypatch
+    project, readings_made, monkeypatch
 ):
-    reads: list[str] = []
-    reading = replikk.reader.ReplikkMarkdownReader.reading
-
-    def counted(self, source_path, text):
-        reads.append(Path(source_path).name)
-        return reading(self, source_path, text)
-
-    monkeypatch.setattr(replikk.reader.ReplikkMarkdownReader, "reading", counted)
+    reads = readings_made
     extra = {"REPLIKK_PROCESSES": 1}
     project.cached(**extra)
     everything = len(reads)

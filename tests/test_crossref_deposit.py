@@ -8,7 +8,6 @@ validated against them.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -259,23 +258,6 @@ def test_a_bad_crossref_email_is_a_settings_error(deposit, tmp_path):
 
 
 # -- as an editor runs it, in a copy of the project -----------------------------------
-
-PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "pyproject.toml")
-PROJECT_DIRS = ("content", "theme", "plugins")
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project with the bundled archive, as an editor's clone."""
-    root = tmp_path / "replikk"
-    root.mkdir()
-    for name in PROJECT_FILES:
-        shutil.copy(ROOT / name, root / name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(
-            ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    return root
 
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:

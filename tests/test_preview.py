@@ -138,18 +138,11 @@ def test_a_collision_fails_a_preview_too(tmp_path):
         )
 
 
-def test_previews_and_whole_builds_share_the_reading_cache(tmp_path, monkeypatch):
+def test_previews_and_whole_builds_share_the_reading_cache(tmp_path, readings_made):
     # Which files a build reads is not part of how a file is read: a preview
     # after a whole build reads no file again, and previews keep the whole
     # build's readings for the next whole build.
-    reads: list[str] = []
-    reading = replikk.reader.ReplikkMarkdownReader.reading
-
-    def counted(self, source_path, text):
-        reads.append(Path(source_path).name)
-        return reading(self, source_path, text)
-
-    monkeypatch.setattr(replikk.reader.ReplikkMarkdownReader, "reading", counted)
+    reads = readings_made
     cache = tmp_path / "cache"
     extra = {
         "CACHE_CONTENT": True,

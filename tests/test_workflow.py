@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -11,28 +10,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "pyproject.toml")
-PROJECT_DIRS = ("content", "theme", "plugins")
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project with the sample archive, as an author's clone."""
-    root = tmp_path / "replikk"
-    root.mkdir()
-    for name in PROJECT_FILES:
-        shutil.copy(ROOT / name, root / name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(
-            ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    # What `npm ci` installed (Pagefind), shared rather than copied.
-    (root / "node_modules").symlink_to(ROOT / "node_modules")
-    return root
 
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
