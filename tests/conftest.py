@@ -5,6 +5,8 @@ from __future__ import annotations
 import filecmp
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -171,6 +173,18 @@ def project(tmp_path: Path) -> Path:
     # What `npm ci` installed (Pagefind), shared rather than copied.
     (root / "node_modules").symlink_to(ROOT / "node_modules")
     return root
+
+
+def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """An invoke task run in a project copy, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ validated against them.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,8 @@ from lxml import etree
 
 from replikk.citations import crossref
 from replikk.citations.deposit import DepositError, write_deposit
+
+from .conftest import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -258,17 +258,6 @@ def test_a_bad_crossref_email_is_a_settings_error(deposit, tmp_path):
 
 
 # -- as an editor runs it, in a copy of the project -----------------------------------
-
-
-def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def set_depositor(project: Path) -> None:

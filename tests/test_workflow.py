@@ -12,18 +12,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from .conftest import invoke
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_new_reply_is_valid_builds_and_joins_the_right_debate(project):

@@ -89,15 +89,7 @@ class ReadCache:
     def get(self, key: str) -> dict | None:
         """The stored reading, or None (a miss, or an entry that cannot be read)."""
         self.used.add(key)
-        row = self.new.get(key)
-        if row is None and self._db is not None:
-            try:
-                row = self._db.execute(
-                    "SELECT body, rest FROM readings WHERE key = ?", (key,)
-                ).fetchone()
-            except sqlite3.DatabaseError as error:
-                self._discard(error)
-                return None
+        row = self.new.get(key) or self._row("SELECT body, rest", key)
         if row is None:
             return None
         body, rest = row
@@ -111,18 +103,20 @@ class ReadCache:
 
     def has(self, key: str) -> bool:
         """Whether the cache holds ``key`` (its value is not read)."""
-        if key in self.new:
-            return True
+        return key in self.new or self._row("SELECT 1", key) is not None
+
+    def _row(self, select: str, key: str) -> tuple | None:
+        """``select`` of the stored row for ``key``; None if there is none or
+        the database cannot be read (then it is discarded)."""
         if self._db is None:
-            return False
+            return None
         try:
-            row = self._db.execute(
-                "SELECT 1 FROM readings WHERE key = ?", (key,)
+            return self._db.execute(
+                f"{select} FROM readings WHERE key = ?", (key,)
             ).fetchone()
         except sqlite3.DatabaseError as error:
             self._discard(error)
-            return False
-        return row is not None
+            return None
 
     def put(self, key: str, value: dict) -> None:
         self.used.add(key)
