@@ -1,17 +1,22 @@
-"""A picture of a debate: an SVG diagram of who answered whom, and when.
+"""A picture of a debate: who answered whom, as a tree of links.
 
 Plain Python on a :class:`~replikk.debate.graph.Debate`, with no Pelican in it.
-Time runs down the page (each contribution is a row, later ones lower, with
-more space after longer pauses); depth in the exchange runs across (a reply
-sits one column to the right of what it answers). Lines join each reply to
-everything it answers; a reply to several articles gets a dashed line to the
-others. Titles, authors and dates are written in a column to the right.
+The diagram is HTML, not SVG: nested ordered lists in the order of the thread
+(``debate.tree``: each reply under the first thing it answers), which the
+theme's ``diagram.css`` draws as a tree, a dot for each contribution and lines
+from each article to its replies. HTML because a title then wraps at whatever
+width the screen has, in whatever font and size the reader uses, and keeps its
+size on a phone; an SVG must guess where a line of text ends and shrinks with
+its viewBox. The list is also what assistive technology reads, with its levels.
 
-The SVG is meant to be written inline in the page: it is ``role="img"`` with a
-``<title>`` and a ``<desc>`` (the exchange in sentences) named by
-``aria-labelledby``/``aria-describedby``, needs no script, and takes its
-colours from the page's CSS classes so it follows the light or dark scheme.
-Every text is escaped.
+Each contribution's title (and its dot, drawn by the CSS on the link) is a link
+to the article, or for an external article to its address; under it, the
+authors and the date. A reply to several articles sits under the first and
+names the others ("also answers"). Below :data:`MAX_NESTING` levels the lists
+stop nesting (a line of text needs room) and a reply names what it answers.
+
+A visually hidden paragraph before the list tells the exchange in sentences.
+No script; every text is escaped.
 """
 
 from __future__ import annotations
@@ -23,81 +28,29 @@ from html import escape
 
 from .graph import Debate, Node
 
-# Geometry, in SVG user units (CSS pixels at full size).
-COLUMN = 26  # between depths
-ROW = 50  # the least space between two contributions
-PAUSE = 24  # extra space for a long pause between contributions
-PAUSE_DAYS = 14  # what counts as a long pause
-MARGIN = 14
-RADIUS = 6
-LABEL_GAP = 14  # between the last column and the labels
-LABEL_WIDTH = 370
-TITLE_CHARS = 40  # longer titles are cut with "…" (the full title is in <desc>)
+MAX_NESTING = 6  # deeper replies are listed at this depth, naming their target
 
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """The sentences of ``<desc>``, in the page's language."""
+    """The diagram's words in the page's language."""
 
     starts: str = "{node} starts the debate."
     answers: str = "{reply} answers {target}."
     external: str = "external article"
     by: str = "{title} ({authors}, {date})"
-
-
-@dataclass(frozen=True, slots=True)
-class Placed:
-    node: Node
-    depth: int
-    x: float
-    y: float
+    also_answers: str = "also answers"
+    in_reply_to: str = "In reply to"
 
 
 def _default_date(value: datetime) -> str:
     return value.date().isoformat()
 
 
-def _short(text: str, limit: int = TITLE_CHARS) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:  # end on a whole word when one is near
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,.;:–-") + "…"
-
-
-def _order(debate: Debate) -> list[tuple[Node, int]]:
-    """Contributions oldest first, each external article just before its first
-    reply; the depth of each is its depth in the debate's tree."""
-    depth = {id(item.node): item.depth for item in debate.tree}
-    seen: dict[int, Node] = {id(item.node): item.node for item in debate.tree}
-    position = {id(item.node): i for i, item in enumerate(debate.tree)}
-
-    def when(node: Node) -> tuple:
-        if node.date is not None:
-            return (node.date, 1, position[id(node)])
-        replies = [c.date for c in node.children if c.date is not None]
-        return (min(replies) if replies else datetime.min, 0, position[id(node)])
-
-    nodes = sorted(seen.values(), key=when)
-    return [(n, depth[id(n)]) for n in nodes]
-
-
-def layout(debate: Debate) -> list[Placed]:
-    """Where each contribution goes: x by depth, y by time."""
-    placed: list[Placed] = []
-    previous: datetime | None = None
-    y = MARGIN + RADIUS + 4
-    for i, (node, depth) in enumerate(_order(debate)):
-        if i:
-            y += ROW
-            when = node.date
-            if previous and when and (when - previous).days >= PAUSE_DAYS:
-                y += PAUSE
-        previous = node.date or previous
-        placed.append(Placed(node, depth, MARGIN + RADIUS + depth * COLUMN, y))
-    return placed
+def _default_href(node: Node) -> str:
+    if node.entry is None:
+        return node.href or ""
+    return node.entry.urls[0] if node.entry.urls else f"{node.key}/"
 
 
 def _names(node: Node) -> str:
@@ -109,7 +62,7 @@ def describe(
     words: Words = Words(),
     date_format: Callable[[datetime], str] = _default_date,
 ) -> str:
-    """The exchange in sentences, for ``<desc>`` (and anyone who reads it)."""
+    """The exchange in sentences, in the thread's order."""
 
     def full(node: Node) -> str:
         if node.external:
@@ -119,7 +72,8 @@ def describe(
         )
 
     sentences = []
-    for node, _depth in _order(debate):
+    for item in debate.tree:
+        node = item.node
         if not node.parents:
             if node is debate.root:
                 sentences.append(words.starts.format(node=full(node)))
@@ -129,65 +83,81 @@ def describe(
     return " ".join(sentences)
 
 
-def render_svg(
+def render_html(
     debate: Debate,
     *,
     title: str,
     ident: str = "debate-diagram",
     words: Words = Words(),
     date_format: Callable[[datetime], str] = _default_date,
+    href: Callable[[Node], str] = _default_href,
+    lang_of: Callable[[Node], str | None] = lambda node: None,
 ) -> str:
-    """The debate as an inline SVG element (a string of markup, text escaped)."""
-    placed = layout(debate)
-    where = {id(p.node): p for p in placed}
-    depth = max((p.depth for p in placed), default=0)
-    label_x = MARGIN + 2 * RADIUS + depth * COLUMN + LABEL_GAP
-    width = label_x + LABEL_WIDTH + MARGIN
-    height = (placed[-1].y if placed else 0) + ROW / 2 + MARGIN
+    """The debate as a tree of links (a string of HTML, every text escaped).
+
+    ``href`` gives each contribution's address; ``lang_of`` the language of a
+    title written in another language than the page's (else None).
+    """
     e = escape
+
+    def link(node: Node, kind: str) -> str:
+        lang = lang_of(node)
+        attr = f' lang="{e(lang)}"' if lang else ""
+        return f'<a class="{kind}" href="{e(href(node))}"{attr}>{e(node.label)}</a>'
+
+    def targets(label: str, nodes: tuple[Node, ...] | list[Node]) -> str:
+        links = "; ".join(link(p, "diagram-target") for p in nodes)
+        return f"{e(label)}: {links}"
+
     out = [
-        f'<svg class="debate-diagram" xmlns="http://www.w3.org/2000/svg"'
-        f' role="img" viewBox="0 0 {width:g} {height:g}"'
-        f' width="{width:g}" height="{height:g}"'
-        f' aria-labelledby="{e(ident)}-title" aria-describedby="{e(ident)}-desc">',
-        f'<title id="{e(ident)}-title">{e(title)}</title>',
-        f'<desc id="{e(ident)}-desc">{e(describe(debate, words, date_format))}</desc>',
-        '<g class="edges">',
+        f'<div class="debate-diagram" id="{e(ident)}">',
+        f'<p class="diagram-summary">{e(describe(debate, words, date_format))}</p>',
+        f'<ol class="diagram-tree" aria-label="{e(title)}">',
     ]
-    for p in placed:
-        for k, parent in enumerate(p.node.parents):
-            q = where.get(id(parent))
-            if q is None:
-                continue
-            kind = "edge" if k == 0 else "edge edge-also"
-            if p.x > q.x:
-                # Out of what is answered, down a lane between two columns
-                # (no circle ever sits there), and across to the reply.
-                lane = q.x + COLUMN / 2 + (5 if k else 0)  # a second lane: seen
-                d = f"M{q.x:g} {q.y:g}H{lane:g}V{p.y:g}H{p.x:g}"
-            else:  # a second target as far right as the reply: straight
-                d = f"M{q.x:g} {q.y:g}L{p.x:g} {p.y:g}"
-            out.append(f'<path class="{kind}" d="{d}"/>')
-    out.append("</g>")
-    for p in placed:
-        node = p.node
-        kind = "node node-external" if node.external else "node"
-        if not node.parents and node is debate.root:
-            kind += " node-root"
-        out.append(f'<g class="{kind}">')
-        out.append(f'<circle cx="{p.x:g}" cy="{p.y:g}" r="{RADIUS}"/>')
+    items = debate.tree
+    level = 0  # how many lists are open inside the outer one
+    for i, item in enumerate(items):
+        node = item.node
+        depth = min(item.depth, MAX_NESTING, level + 1)
+        nxt = min(items[i + 1].depth, MAX_NESTING) if i + 1 < len(items) else 0
+        while level > depth:
+            out.append("</li></ol>")
+            level -= 1
+        if i and level == depth:
+            out.append("</li>")
+        level = depth
+        kind = ["diagram-node"]
         if node.external:
-            second = words.external
+            kind.append("node-external")
+        if node is debate.root:
+            kind.append("node-root")
+        if nxt > depth:
+            kind.append("has-replies")
+        if node.external:
+            meta = e(words.external)
         else:
-            second = f"{_names(node)} · {date_format(node.date)}"
+            when = f'<time datetime="{node.date.isoformat()}">'
+            when += f"{e(date_format(node.date))}</time>"
+            meta = f"{e(_names(node))} · {when}" if _names(node) else when
         out.append(
-            f'<text x="{label_x:g}" y="{p.y - 4:g}" class="label-title">'
-            f"{e(_short(node.label))}</text>"
+            f'<li class="{" ".join(kind)}"><div class="diagram-label">'
+            f"{link(node, 'diagram-title')}"
+            f'<span class="diagram-meta">{meta}</span>'
         )
-        out.append(
-            f'<text x="{label_x:g}" y="{p.y + 14:g}" class="label-meta">'
-            f"{e(_short(second, 48))}</text>"
-        )
-        out.append("</g>")
-    out.append("</svg>")
+        if item.depth > depth and node.parents:  # nested too deep to show
+            out.append(
+                f'<span class="diagram-answers">'
+                f"{targets(words.in_reply_to, node.parents[:1])}</span>"
+            )
+        if item.also_answers:
+            out.append(
+                f'<span class="diagram-also">'
+                f"{targets(words.also_answers, item.also_answers)}</span>"
+            )
+        out.append("</div>")
+        if nxt > depth:
+            out.append("<ol>")
+    if items:
+        out.append("</li>" + "</ol></li>" * level)
+    out.append("</ol></div>")
     return "".join(out)
