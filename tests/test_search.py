@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -137,3 +140,233 @@ def test_an_index_built_in_parts_finds_the_same_articles(page, sample_url, tmp_p
     assert len(expected["pasienten"]) > 3
     assert len(expected["organisering"]) > 1
     assert authors > 5
+
+
+# --- the search page and the header's field, as a reader meets them -------
+
+ARTICLE = "/2024/smertebehandling-av-ryggpasienter/"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def box(page, selector: str) -> dict:
+    """An element's size and text size as the browser lays it out."""
+    return page.eval_on_selector(
+        selector,
+        "e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);"
+        " return {width: r.width, height: r.height,"
+        " font: parseFloat(s.fontSize), visible: r.height > 0}; }",
+    )
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def test_the_search_page_has_one_search_box(page, sample_url):
+    page.goto(f"{sample_url}/sok/")
+    page.wait_for_selector("#filter-section")
+    boxes = page.locator("input[type=search]:visible")
+    assert boxes.count() == 1
+    assert boxes.get_attribute("id") == "search-input"
+    # The header's word leads to the page's own field.
+    assert page.get_attribute("header .site-search a", "href") == "#search-input"
+
+
+def test_header_search_field_has_a_visible_label_and_room_to_tap(page, sample_url):
+    page.goto(sample_url + ARTICLE)
+    field = page.locator("header input[type=search]")
+    label = page.locator(f"header label[for={field.get_attribute('id')}]")
+    assert label.is_visible()
+    assert label.text_content() == "Søk"
+    assert page.evaluate(
+        "document.querySelector('header input[type=search]').labels.length"
+    )
+    size = box(page, "header input[type=search]")
+    assert size["font"] >= 16, "smaller text makes iOS zoom in on focus"
+    assert size["height"] >= 24
+    button = box(page, "header .site-search-form button")
+    assert button["width"] >= 24
+    assert button["height"] >= 24
+    assert page.get_attribute("header .site-search-form", "role") == "search"
+
+
+def test_header_search_is_the_link_on_a_phone(browser, sample_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    tab.goto(sample_url + ARTICLE)
+    assert not tab.is_visible("header input[type=search]")
+    assert tab.is_visible("header .site-search a")
+    assert box(tab, "header .site-search a")["height"] >= 24
+    context.close()
+
+
+def test_filters_are_labelled_readable_and_large_enough(page, sample_url):
+    search(page, sample_url, "fysioterapeut")
+    selects = page.eval_on_selector_all(
+        ".search-filters select",
+        "ss => ss.map(s => ({name: s.name, labels: s.labels.length,"
+        " font: parseFloat(getComputedStyle(s).fontSize),"
+        " height: s.getBoundingClientRect().height}))",
+    )
+    assert [s["name"] for s in selects] == [
+        "section",
+        "topic",
+        "author",
+        "year",
+        "language",
+    ]
+    for select in selects:
+        assert select["labels"] == 1, select
+        assert select["font"] >= 16, select
+        assert select["height"] >= 24, select
+
+
+def test_a_filter_narrows_the_results_and_the_count(page, sample_url):
+    everything = search(page, sample_url, "fysioterapeut")
+    page.select_option("#filter-year", "2025")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.search-result').length < n",
+        arg=len(everything),
+    )
+    shown = page.locator(".search-result").count()
+    status = page.text_content(".search-status")
+    assert status in {"Ingen treff.", "Ett treff.", f"{shown} treff."}
+
+
+def test_an_excerpt_for_a_navigation_word_is_the_articles_own_text(
+    page, sample_url, sample_site
+):
+    # "Debatter" is in every page's navigation and stems like the section
+    # "Debatt" each article's header showed; excerpts are text from the
+    # article's standfirst and body, and none is its header.
+    search(page, sample_url, "Debatter")
+    results = page.eval_on_selector_all(
+        ".search-result",
+        "rs => rs.map(r => ({href: r.querySelector('h2 a').getAttribute('href'),"
+        " excerpt: r.querySelector('.excerpt').textContent}))",
+    )
+    assert len(results) > 3
+    for result in results:
+        html = sample_site.html(result["href"])
+        header = html.select_one(".article-header")
+        text = " ".join(
+            part.get_text(" ")
+            for part in html.select(".article-header .standfirst, .article-body")
+        )
+        assert words(result["excerpt"]) <= words(text), result
+        excerpt = " ".join(result["excerpt"].split())
+        section, title = (
+            " ".join(header.select_one(s).get_text(" ").split())
+            for s in (".section-label", "h1")
+        )
+        assert f"{section}. {title}" not in excerpt, result  # as it was
+        for line in header.select("h1, .authors li, .tags"):
+            assert " ".join(line.get_text(" ").split()) not in excerpt, result
+        site = html.select_one(".site-header").get_text(" ")
+        assert "Debattarkiv" in site
+        assert "Debattarkiv" not in excerpt
+
+
+def test_an_article_is_found_by_its_doi_and_topics(page, sample_url):
+    results = search(page, sample_url, "10.5555/replikk.2024.005")
+    assert [r["title"] for r in results] == ["Råd er behandling"]
+    results = search(page, sample_url, "pasientkommunikasjon")
+    assert "Råd er behandling" in [r["title"] for r in results]
+
+
+def test_results_are_readable_and_counted_in_the_pages_language(page, sample_url):
+    search(page, sample_url, "fysioterapeut", "en/search/")
+    status = page.locator(".search-status")
+    assert status.get_attribute("role") == "status"  # a polite live region
+    shown = page.locator(".search-result").count()
+    assert status.text_content() == f"{shown} results."
+    for n in range(shown):
+        title = box(page, f".search-result:nth-child({n + 1}) h2 a")
+        assert title["height"] >= 24
+    meta_font = page.eval_on_selector(
+        ".search-result .meta", "e => getComputedStyle(e).fontFamily"
+    )
+    assert "system-ui" in meta_font
+    assert page.locator(".search-result .excerpt mark").count() >= shown
+
+
+def test_a_result_in_another_language_is_marked_as_such(page, sample_url):
+    search(page, sample_url, "replication")
+    langs = page.eval_on_selector_all(
+        ".search-result", "rs => rs.map(r => r.getAttribute('lang'))"
+    )
+    assert "en" in langs
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_page_with_results_passes_axe_with_target_size(
+    browser, sample_url, scheme
+):
+    if not AXE.is_file():
+        pytest.skip("node_modules/axe-core is missing; run `npm ci`")
+    context = browser.new_context(color_scheme=scheme)
+    tab = context.new_page()
+    search(tab, sample_url, "fysioterapeut")
+    tab.add_script_tag(path=str(AXE))
+    result = tab.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_22_AA,
+    )
+    context.close()
+    assert "target-size" in {r["id"] for r in result["passes"]}
+    violations = [
+        f"{v['id']}: {v['help']} — "
+        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert violations == []
+
+
+def _vnu_errors(*paths: Path) -> list[str]:
+    java = shutil.which("java")
+    if java is None or not VNU.is_file():
+        pytest.skip("needs java and node_modules/vnu-jar (`npm ci`)")
+    run = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(run.stderr or run.stdout)
+    return [f"{m.get('lastLine', '?')}: {m.get('message')}" for m in report["messages"]]
+
+
+def test_the_search_pages_are_valid_html_before_and_after_a_search(
+    page, sample_url, sample_site, tmp_path
+):
+    searched = tmp_path / "searched.html"
+    search(page, sample_url, "fysioterapeut")
+    searched.write_text(page.content(), encoding="utf-8")
+    pages = [sample_site.path("sok/"), sample_site.path("en/search/"), searched]
+    assert _vnu_errors(*pages) == []
+
+
+def test_more_results_are_shown_on_asking_and_focus_goes_to_the_first(
+    page, content, build_site
+):
+    for n in range(23):
+        content.article(f"innlegg-{n}", f"Et fellesord i innlegg nummer {n}.")
+    site = build_site(content.root)
+    with serve(site.output) as url:
+        search(page, url, "fellesord")
+        assert page.text_content(".search-status") == "23 treff."
+        assert page.locator(".search-result").count() == 20
+        page.click(".search-more")
+        page.wait_for_function(
+            "document.querySelectorAll('.search-result').length === 23"
+        )
+        assert (
+            page.evaluate(
+                "[...document.querySelectorAll('.search-result')]"
+                ".indexOf(document.activeElement.closest('.search-result'))"
+            )
+            == 20
+        )
+        assert not page.is_visible(".search-more")

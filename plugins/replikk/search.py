@@ -48,11 +48,24 @@ DEFAULTS: dict[str, object] = {
     "SEARCH_LANGUAGE": "nb",
     # The search page, per interface language.
     "SEARCH_PAGES": {"nb": "sok/", "en": "en/search/"},
-    # Links inside the indexed part that are ways about, not text: CSS
-    # selectors Pagefind leaves out (the theme's reference lists link back to
-    # the text, into the archive and to a Crossref search; indexed, "Tilbake
-    # til teksten" stood in excerpts beside every reference).
-    "SEARCH_EXCLUDE": [".ref-back", ".ref-archive", ".ref-search"],
+    # What Pagefind leaves out of the indexed article (CSS selectors): all
+    # but its text, so excerpts come from the standfirst and the body.
+    # Title, section, authors, DOI, topics and date are the page's metadata
+    # (partials/search_meta.html), which Pagefind searches too; indexed as
+    # text, the section's "Debatt" began every excerpt of a search for
+    # "debatter". The header's other lines (section, title, authors, dates,
+    # topics, translations) and every block after the body (competing
+    # interests, biographies, replies, debate boxes, whatever is added
+    # there) are apparatus; so are the reference list's entries and their
+    # links back to the text, into the archive and to a Crossref search.
+    "SEARCH_EXCLUDE": [
+        ".article-header > :not(.standfirst)",
+        ".article > :not(.search-meta):not(.article-header):not(.article-body)",
+        ".article-body li[id^='ref-']",
+        ".ref-back",
+        ".ref-archive",
+        ".ref-search",
+    ],
     # Above this many pages to index, the index is made in parts, one per
     # top folder (year); up to it, in one Pagefind run over the whole site.
     # Pagefind holds what it indexes in memory (~0.3 MB a page).

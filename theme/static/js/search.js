@@ -1,13 +1,17 @@
-// The search page: Pagefind's JS API, results with title, authors, date,
-// section and debate, filters by section, author, year and language.
-// The page works without this script: the form and a note remain.
+// The search page: Pagefind's JS API, results with title, section, date,
+// authors, excerpt and debate, filters by section, topic, author, year and
+// language. The page works without this script: the form and a note remain.
 const root = document.getElementById("search");
 const strings = JSON.parse(root.dataset.strings);
+const langs = JSON.parse(root.dataset.langs); // language name -> code
+const pageLang = document.documentElement.lang;
 const input = root.querySelector("#search-input");
 const status = root.querySelector(".search-status");
 const list = root.querySelector(".search-results");
 const filterBox = root.querySelector(".search-filters");
-const FILTERS = ["section", "author", "year", "language"];
+const moreRow = root.querySelector(".search-more-row");
+const FILTERS = ["section", "topic", "author", "year", "language"];
+const PAGE = 20; // results shown at a time
 // The index is in parts (one Pagefind bundle each, listed in parts.json):
 // the first is loaded, the others merged into it (Pagefind's mergeIndex).
 // Relative to the page, not to this script (dynamic imports resolve against the module).
@@ -30,15 +34,19 @@ function element(tag, props = {}, children = []) {
 async function buildFilters() {
   const available = await pagefind.filters();
   const fieldset = element("fieldset", {}, [element("legend", { textContent: strings.filters })]);
+  const row = element("div", { className: "search-filter-row" });
   for (const name of FILTERS) {
-    const values = Object.keys(available[name] || {}).sort();
+    const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b, pageLang));
+    if (name === "year") values.reverse(); // the latest first
     if (!values.length) continue;
     const select = element("select", { id: `filter-${name}`, name });
     select.append(element("option", { value: "", textContent: strings.all }));
     for (const value of values) select.append(element("option", { value, textContent: value }));
-    select.addEventListener("change", run);
-    fieldset.append(element("label", { htmlFor: select.id, textContent: strings[name] }), select);
+    select.addEventListener("change", () => run());
+    const label = element("label", { htmlFor: select.id, textContent: strings[name] });
+    row.append(element("div", { className: "search-filter" }, [label, select]));
   }
+  fieldset.append(row);
   filterBox.append(fieldset);
   filterBox.hidden = false;
 }
@@ -54,6 +62,8 @@ function chosenFilters() {
 function render(data) {
   const meta = data.meta;
   const item = element("li", { className: "article-item search-result" });
+  const lang = langs[data.filters?.language?.[0]];
+  if (lang && lang !== pageLang) item.lang = lang;
   const link = element("a", { href: data.url, textContent: meta.title });
   item.append(element("h2", {}, [link]));
   const facts = [meta.section, meta.date, meta.authors].filter(Boolean).join(" · ");
@@ -68,6 +78,7 @@ function render(data) {
 }
 
 let latest = 0;
+let found = []; // the current search's results, not yet all shown
 async function run() {
   const query = input.value.trim();
   const url = new URL(window.location);
@@ -76,23 +87,47 @@ async function run() {
   window.history.replaceState(null, "", url);
   const ticket = ++latest;
   if (!query) {
+    found = [];
     list.replaceChildren();
+    moreRow.hidden = true;
     status.textContent = "";
     return;
   }
   const search = await pagefind.search(query, { filters: chosenFilters() });
-  const results = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
   if (ticket !== latest) return;
-  list.replaceChildren(...results.map(render));
-  const n = search.results.length;
+  found = search.results;
+  list.replaceChildren();
+  await showMore(ticket);
+  if (ticket !== latest) return;
+  const n = found.length;
   status.textContent = n === 0 ? strings.none : (n === 1 ? strings.one : strings.many.replace("{n}", n));
 }
 
+async function showMore(ticket = latest) {
+  const shown = list.children.length;
+  const results = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
+  if (ticket !== latest) return;
+  list.append(...results.map(render));
+  moreRow.hidden = list.children.length >= found.length;
+  return results.length;
+}
+
+// Typing searches once the typing pauses: each search rewrites the results
+// and the status a screen reader announces.
+let pause;
+input.addEventListener("input", () => {
+  clearTimeout(pause);
+  pause = setTimeout(run, 250);
+});
 root.querySelector("form").addEventListener("submit", (event) => {
   event.preventDefault();
+  clearTimeout(pause);
   run();
 });
-input.addEventListener("input", run);
+moreRow.querySelector("button").addEventListener("click", async () => {
+  const first = list.children.length;
+  if (await showMore()) list.children[first].querySelector("a").focus();
+});
 await buildFilters();
 input.value = new URL(window.location).searchParams.get("q") || "";
 if (input.value) run();
