@@ -109,7 +109,7 @@ def test_pages_work_without_javascript(browser, served):
     try:
         page = context.new_page()
         page.goto(served + PAGES["debate page"])
-        assert page.locator("svg.debate-diagram").is_visible()
+        assert page.locator(".debate-diagram a.diagram-title").first.is_visible()
         assert page.locator(".debate-timeline li").count() == 5
     finally:
         context.close()

@@ -19,9 +19,9 @@ def hrefs(node) -> list[str]:
     return [a["href"] for a in node.find_all("a", href=True)]
 
 
-def test_reply_banner_links_what_an_article_answers(sample_site):
+def test_debate_line_links_what_an_article_answers(sample_site):
     page = sample_site.html(REPLY_B)
-    banner = page.select_one(".reply-banner")
+    banner = page.select_one(".debate-line")
     assert banner is not None
     assert any(h.endswith(ROOT) for h in hrefs(banner))
     assert banner.select_one("a.u-in-reply-to")
@@ -29,7 +29,7 @@ def test_reply_banner_links_what_an_article_answers(sample_site):
 
 def test_answered_article_lists_every_reply_in_publication_order(sample_site):
     page = sample_site.html(ROOT)
-    links = [h for h in hrefs(page.select_one(".replies")) if h.count("/") >= 2]
+    links = [h for h in hrefs(page.select_one(".debate-aside")) if h.count("/") >= 2]
     replies = [h for h in links if "/2024/" in h or h.startswith("../")]
     order = [
         h
@@ -85,7 +85,7 @@ def test_translation_shares_the_debate_of_its_original(sample_site):
     english = sample_site.html("2025/sentralisert-legevakt-gjev-betre-kvalitet/en/")
     assert english.html["lang"] == "en"
     for page in (original, english):
-        box = page.select_one(".debate-box")
+        box = page.select_one(".debate-aside")
         assert box is not None
         assert any("debatt/lang-veg-til-legevakta/" in h for h in hrefs(box))
 
@@ -98,10 +98,10 @@ def test_debates_index_is_sorted_by_last_activity(sample_site):
     assert dates == sorted(dates, reverse=True)
 
 
-def test_standalone_article_has_no_debate_box(sample_site):
+def test_standalone_article_has_no_debate_tree_or_line(sample_site):
     page = sample_site.html("2024/debatten-er-en-del-av-vitenskapen/")
-    assert page.select_one(".debate-box") is None
-    assert page.select_one(".reply-banner") is None
+    assert page.select_one(".debate-tree") is None
+    assert page.select_one(".debate-line") is None
 
 
 # --- bad input ------------------------------------------------------------
@@ -281,7 +281,7 @@ def test_correction_and_retraction_are_shown_and_the_debate_holds(content, build
     assert "1 200" in corrected.get_text()
     # The retracted article is still what the reply answers.
     assert (
-        site.html("2024/b/").select_one(".reply-banner a")["href"].endswith("2024/a/")
+        site.html("2024/b/").select_one(".debate-line a")["href"].endswith("2024/a/")
     )
 
 

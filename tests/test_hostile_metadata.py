@@ -47,7 +47,7 @@ def test_hostile_title_reads_as_text_on_its_page_and_in_lists(evil_site):
     article = evil_site.html("2024/ond/")
     assert " ".join(article.h1.get_text().split()).startswith(SHOWN)
     reply = evil_site.html("2024/svar/")
-    assert SHOWN in " ".join(reply.select_one(".reply-banner").get_text().split())
+    assert SHOWN in " ".join(reply.select_one(".debate-line").get_text().split())
     assert SHOWN in " ".join(evil_site.html("debatt/").get_text().split())
 
 

@@ -68,44 +68,74 @@ def test_article_without_manuscript_dates_shows_only_published(content, build_si
     assert text(page.select_one(".dates dd")) == "25. januar 2024"
 
 
-def test_reply_banner_links_every_target(sample_site):
-    banner = sample_site.html(TWO_TARGETS).select_one("aside.reply-banner")
-    assert text(banner.h2) == "Svar på"
-    links = [a["href"] for a in banner.select("a.u-in-reply-to")]
+def test_debate_line_links_every_target(sample_site):
+    line = sample_site.html(TWO_TARGETS).select_one(".article-header .debate-line")
+    assert text(line).startswith("Svar på")
+    links = [a["href"] for a in line.select("a.u-in-reply-to")]
     assert [h.split("/")[-2] for h in links] == [
         "fastlegeordningen-trenger-flere-hender",
         "fastlegen-ma-slippe-papirarbeidet",
     ]
+    # Two targets are joined the way the language does.
+    assert " og " in text(line.select_one(".answers-to"))
 
 
 def test_external_target_links_to_doi_org_with_its_title(sample_site):
-    banner = sample_site.html(EXTERNAL_REPLY).select_one("aside.reply-banner")
-    link = banner.select_one("a.u-in-reply-to")
+    line = sample_site.html(EXTERNAL_REPLY).select_one(".debate-line")
+    link = line.select_one("a.u-in-reply-to")
     # doi.org resolves DOIs case-insensitively; the graph normalises them.
     assert link["href"].lower() == "https://doi.org/10.1016/s0140-6736(18)30480-x"
     assert text(link) == "What low back pain is and why we need to pay attention"
-    assert "utenfor arkivet" in text(banner)
+    assert "utenfor arkivet" in text(line)
 
 
-def test_an_article_that_answers_nothing_has_no_banner(sample_site):
-    assert sample_site.html(ARTICLE).select_one(".reply-banner") is None
+def test_debate_line_counts_the_replies_and_links_the_debate(sample_site):
+    line = sample_site.html(ARTICLE).select_one(".debate-line")
+    assert line.select_one(".answers-to") is None  # it answers nothing
+    count = line.select_one("a.reply-count")
+    assert text(count) == "2 svar"
+    assert count["href"] == "#debate-aside-title"
+    whole = line.select("a")[-1]
+    assert whole["href"].endswith(DEBATE)
+    assert text(whole) == "Hele debatten (5 artikler)"
+
+
+def test_article_outside_any_debate_has_no_debate_line(content, build_site):
+    content.article("alene", Date="2024-01-25 10:00")
+    pages = content.root / "pages"
+    pages.mkdir()
+    (pages / "svar.md").write_text(
+        "Title: Send inn et svar\nSlug: send-inn-et-svar\n\nSlik svarer du.\n",
+        encoding="utf-8",
+    )
+    page = build_site(content.root).html("2024/alene/")
+    assert page.select_one(".debate-line") is None
+    aside = page.select_one("aside.debate-aside")
+    assert "Ingen har svart" in text(aside)
+    assert aside.select_one(".reply-action a")["href"].endswith("send-inn-et-svar/")
 
 
 def test_article_body_has_headings_pull_quote_and_references(sample_site):
-    body = sample_site.html(ARTICLE).select_one(".e-content")
+    page = sample_site.html(ARTICLE)
+    body = page.select_one(".e-content")
     headings = [text(h) for h in body.find_all("h2")]
     assert "Vi behandler bildene, ikke pasienten" in headings
-    assert headings[-1] == "Referanser"
     assert body.select_one("aside.pullquote[aria-hidden=true]")
-    references = body.find("h2", id="referanser").find_next_sibling("ol")
-    assert len(references.find_all("li")) == 3
+    # The references follow the debate, in their own block.
+    references = page.select_one(".article-references")
+    assert text(references.h2) == "Referanser"
+    assert (
+        len(references.find("h2", id="referanser").find_next_sibling("ol")("li")) == 3
+    )
 
 
-def test_competing_interests_and_biographies_follow_the_body(sample_site):
+def test_the_debate_stands_between_the_text_and_its_references(sample_site):
     page = sample_site.html(REPLY)
-    sections = [s.get("class")[0] for s in page.article.find_all(recursive=False)]
-    body = sections.index("e-content")
-    assert body < sections.index("competing-interests") < sections.index("author-bios")
+    parts = [(s.get("class") or [s.name])[0] for s in page.article(recursive=False)]
+    body = parts.index("e-content")
+    assert body < parts.index("debate-aside") < parts.index("article-references")
+    assert parts.index("article-references") < parts.index("competing-interests")
+    assert parts.index("competing-interests") < parts.index("author-bios")
     ci = page.select_one(".competing-interests")
     assert text(ci.h2) == "Interessekonflikter"
     assert "ICMJE" in text(ci)
@@ -114,23 +144,28 @@ def test_competing_interests_and_biographies_follow_the_body(sample_site):
     assert "overlege" in text(bio)
 
 
-def test_replies_section_lists_every_reply(sample_site):
-    replies = sample_site.html(ARTICLE).select_one("section.replies")
-    assert text(replies.h2) == "Svar på denne artikkelen"
-    links = [a["href"].split("/")[-2] for a in replies.select(".article-item h3 a")]
-    assert links == [
+def test_each_reply_is_listed_once(sample_site):
+    page = sample_site.html(ARTICLE)
+    for reply in (
         "ryggpasienter-trenger-mer-enn-gode-rad",
         "bildediagnostikk-er-ikke-fienden",
-    ]
+    ):
+        links = [a for a in page.article.select("a[href]") if f"/{reply}/" in a["href"]]
+        assert len(links) == 1, reply
+        assert links[0].find_parent("aside", class_="debate-aside")
 
 
-def test_article_without_replies_says_so(sample_site):
-    replies = sample_site.html("2024/trening-er-ikke-bare-rad/").select_one(".replies")
-    assert "Ingen har svart" in text(replies)
+def test_a_leaf_of_the_debate_says_nobody_has_answered_yet(sample_site):
+    page = sample_site.html("2024/trening-er-ikke-bare-rad/")
+    assert text(page.select_one(".debate-line .reply-count")) == "Ingen svar ennå"
+    action = page.select_one(".debate-aside .reply-action a")
+    assert text(action) == "Svar på denne artikkelen"
+    assert action["href"].endswith("send-inn-et-svar/")
 
 
-def test_debate_box_shows_the_whole_exchange_with_this_article_marked(sample_site):
-    box = sample_site.html(REPLY).select_one("aside.debate-box")
+def test_debate_aside_shows_the_whole_exchange_with_this_article_marked(sample_site):
+    box = sample_site.html(REPLY).select_one("aside.debate-aside")
+    assert text(box.h2) == "Debatten"
     items = box.select(".debate-tree li")
     assert len(items) == 5
     current = box.select("[aria-current=page]")
@@ -141,6 +176,48 @@ def test_debate_box_shows_the_whole_exchange_with_this_article_marked(sample_sit
     assert depths == [0, 1, 2, 3, 1]
     links = [a["href"] for a in box.select(".debate-links a")]
     assert links[0].endswith(DEBATE)
+    # One date format on the page: the tree's dates are written as the header's.
+    assert text(items[0].time) == "6. februar 2024"
+
+
+def test_dates_read_in_the_order_they_happened(sample_site):
+    labels = [text(dt) for dt in sample_site.html(REPLY).select(".dates dt")]
+    assert labels == ["Mottatt", "Godkjent", "Publisert", "DOI"]
+
+
+def test_heading_anchors_keep_norwegian_letters_as_the_slugs_do(content, build_site):
+    content.article(
+        "overskrifter",
+        Date="2024-01-25 10:00",
+        body="## Samtalen og bildet hører sammen\n\nTekst.\n\n## Æ på Ålesund\n\nSlutt",
+    )
+    page = build_site(content.root).html("2024/overskrifter/")
+    ids = [h["id"] for h in page.select(".e-content h2")]
+    assert ids == ["samtalen-og-bildet-horer-sammen", "ae-pa-alesund"]
+
+
+def test_a_draft_has_a_banner_and_no_publication_date(content, build_site):
+    content.article("et-utkast", Date="2024-01-25 10:00", Status="draft")
+    page = build_site(content.root).html("utkast/et-utkast/")
+    banner = page.select_one(".article-header .notice-draft")
+    assert "Utkast" in text(banner)
+    assert "Publisert" not in [text(dt) for dt in page.select(".dates dt")]
+
+
+def test_every_page_has_a_meta_description(sample_site):
+    for path in sample_site.output.rglob("*.html"):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        meta = page.find("meta", attrs={"name": "description"})
+        assert meta and 20 <= len(meta["content"]) <= 160, path
+        assert "<" not in meta["content"], path
+
+
+def test_every_page_has_a_favicon(sample_site):
+    for path in sample_site.output.rglob("*.html"):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        icon = page.find("link", rel="icon")
+        assert icon, path
+        assert (path.parent / icon["href"]).resolve().is_file(), path
 
 
 def test_article_and_debate_page_link_the_debate_feed(sample_site):
@@ -148,7 +225,7 @@ def test_article_and_debate_page_link_the_debate_feed(sample_site):
         page = sample_site.html(url)
         feeds = [
             a["href"]
-            for a in page.select(".debate-links a, .debate-feed a")
+            for a in page.select(".debate-links a, .debate-feed a, .follow a")
             if "feed" in a["href"]
         ]
         assert feeds, url
@@ -163,8 +240,9 @@ def test_english_article_has_english_interface_and_dates(sample_site):
     page = sample_site.html(ENGLISH)
     assert page.html["lang"] == "en"
     assert text(page.select_one(".skip-link")) == "Skip to content"
-    assert text(page.select_one(".reply-banner h2")) == "In reply to"
-    assert text(page.select_one(".replies h2")) == "Replies to this article"
+    assert text(page.select_one(".debate-line")).startswith("In reply to")
+    assert text(page.select_one(".debate-aside h2")) == "The debate"
+    assert text(page.select_one(".section-label")) == "Debate"
     dates = {text(d.dt): text(d.dd) for d in page.select(".dates div")}
     assert dates["Published"] == "28 January 2025"
     assert dates["Received"] == "17 January 2025"
@@ -384,19 +462,21 @@ def test_no_scripts_no_web_fonts_and_little_css(sample_site):
     for path in sample_site.output.rglob("*.html"):
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         for script in page.find_all("script"):
-            # Machine-readable data is allowed; the only programs are search's,
-            # and pages work without them (tests/test_search.py).
+            # Machine-readable data is allowed; the only programs are search's
+            # and the citation's copy button, and pages work without them
+            # (tests/test_search.py, tests/test_cite_print.py).
             src = script.get("src", "")
             assert (
                 script.get("type") == "application/ld+json"
                 or (src.endswith("js/search-field.js") and script.has_attr("defer"))
+                or (src.endswith("js/copy.js") and script.has_attr("defer"))
                 or (src.endswith("js/search.js") and script.get("type") == "module")
             ), path
     css = list((sample_site.output / "theme" / "css").glob("*.css"))
     source = "".join(p.read_text(encoding="utf-8") for p in css)
     assert "@font-face" not in source
     assert "@import" not in source
-    assert sum(p.stat().st_size for p in css) < 20_000
+    assert sum(p.stat().st_size for p in css) < 32_000
 
 
 def test_css_follows_the_readers_colour_scheme_and_prints_cleanly():
@@ -473,6 +553,6 @@ def test_metadata_renders_as_text_on_every_page(nasty_site):
         'Ingen <b>konflikter</b> & "andre"'
     )
     reply = nasty_site.html("2024/svar-pa-farlig/")
-    assert reply.select_one(".reply-banner a").get_text() == NASTY
-    svg_title = nasty_site.html("debatt/farlig-tittel/").select_one("svg title")
-    assert NASTY in svg_title.get_text()
+    assert reply.select_one(".debate-line a.u-in-reply-to").get_text() == NASTY
+    diagram = nasty_site.html("debatt/farlig-tittel/").select_one(".debate-diagram")
+    assert NASTY in [a.get_text() for a in diagram.select("a.diagram-title")]

@@ -72,7 +72,7 @@ def test_reply_to_with_a_thousand_targets(content, build_site):
     targets = ", ".join(f"a{i % 20}" for i in range(1000))
     content.article("mange", Reply_to=targets, Date="2024-02-01 10:00")
     site = build_site(content.root)
-    banner = site.html("2024/mange/").select(".reply-banner li")
+    banner = site.html("2024/mange/").select(".debate-line a.u-in-reply-to")
     assert len(banner) == 20  # each target once
 
 

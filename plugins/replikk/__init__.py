@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from . import feeds, i18n, owners, search, speed, workers
+from . import feeds, i18n, owners, page, search, speed, workers
 from .authors import attach_profiles, read_profiles
 from .citations import glue as citations_glue
 from .debate import diagram_glue
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 def prepare(pelican) -> None:
     i18n.install(pelican.settings)
+    i18n.add_filters(pelican.settings, **page.filters(pelican.settings))
     diagram_glue.install(pelican.settings)
     debate_glue.install(pelican.settings)
 

@@ -33,6 +33,7 @@ from pelican.readers import MarkdownReader
 
 from . import fingerprint, readcache
 from .citations.glue import LINKED, link_on_reading, linked_from_plain, linked_to_plain
+from .markdown_ext.anchors import with_heading_slugs
 from .metadata import Kind, check_metadata, field_name
 from .problems import Problem, Problems, Severity
 from .typography.glue import typeset_body, typeset_fields
@@ -139,7 +140,11 @@ class ReplikkMarkdownReader(MarkdownReader):
     def _markdown(self, attribute: str) -> Markdown:
         md = getattr(self, attribute)
         if md is None:
-            md = Markdown(**self.settings["MARKDOWN"])
+            settings = with_heading_slugs(
+                self.settings["MARKDOWN"],
+                self.settings.get("SLUG_REGEX_SUBSTITUTIONS", ()),
+            )
+            md = Markdown(**settings)
             setattr(self, attribute, md)
         else:
             md.reset()
