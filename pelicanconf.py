@@ -135,3 +135,8 @@ GZIP_CACHE = False
 # Citations and metadata (plugins/replikk/README.md lists every CITATION_* setting).
 JOURNAL_ISSN = None  # e.g. "0029-2001": shown in citations once the journal has one
 JOURNAL_FIRST_YEAR = 2024  # the year of volume 1: 2024 is volume 1, 2025 volume 2
+# The footer (theme/templates/partials/footer.html) says how to reach the
+# editors; each is shown only when set. CONTACT_URL is site-relative ("om/")
+# or absolute. The footer's ISSN is JOURNAL_ISSN (above), once there is one.
+CONTACT_EMAIL = "redaksjonen@replikk.example.org"
+CONTACT_URL = "om/"

@@ -9,6 +9,7 @@ variable ``FEEDS``), and :class:`FeedsGenerator` writes them with the model in
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ DEFAULTS: dict[str, object] = {
     "FEED_ID_SINCE": "2024-01-01",  # a date FEED_ID_DOMAIN was already held
     # Absolute URLs in a local build, where SITEURL and FEED_DOMAIN are empty.
     "FEED_LOCAL_SITEURL": "http://127.0.0.1:8000",
+    # The XSLT stylesheet a browser shows a feed with (site-relative; the
+    # theme's static folder is filled in); "" writes no stylesheet instruction.
+    "FEED_STYLESHEET": "{THEME_STATIC_DIR}/feed.xsl",
 }
 
 CONTEXT = "FEEDS"  # the Plan: templates use FEEDS.archive and FEEDS.lang
@@ -105,6 +109,7 @@ def check_settings(settings: dict) -> None:
             "FEED_FORMATS must be a list of 'atom', 'rss', or map kinds of feed"
             f" to such lists: {formats!r}"
         )
+    _check_stylesheet(setting(settings, "FEED_STYLESHEET"))
     items = setting(settings, "FEED_MAX_ITEMS")
     if not isinstance(items, int) or isinstance(items, bool) or items < 1:
         raise ValueError(f"FEED_MAX_ITEMS must be a whole number above 0: {items!r}")
@@ -115,6 +120,16 @@ def check_settings(settings: dict) -> None:
             "FEED_ID_SINCE must be a date YYYY-MM-DD, not"
             f" {setting(settings, 'FEED_ID_SINCE')!r}"
         ) from None
+
+
+def _check_stylesheet(sheet: object) -> None:
+    # Relative to the site: a browser applies only a stylesheet from the
+    # feed's own origin.
+    if not isinstance(sheet, str) or sheet.startswith("/") or "://" in sheet:
+        raise ValueError(
+            "FEED_STYLESHEET must be a path inside the site such as"
+            f" 'theme/feed.xsl', or '' for none: {sheet!r}"
+        )
 
 
 def _is_formats(value: object) -> bool:
@@ -130,6 +145,24 @@ def formats_of(settings: dict, kind: str) -> list[str]:
         return list(given)  # one list for every kind
     found = {**DEFAULTS["FEED_FORMATS"], **(given or {})}
     return list(found[kind])
+
+
+def stylesheet_of(settings: dict) -> str:
+    """The feed stylesheet's path in the output folder, or "" for none."""
+    sheet = setting(settings, "FEED_STYLESHEET")
+    theme = settings.get("THEME_STATIC_DIR") or "theme"
+    return sheet.replace("{THEME_STATIC_DIR}", theme).strip("/")
+
+
+def stylesheet_href(sheet: str, feed_path: str) -> str:
+    """The stylesheet's address from the feed's own folder.
+
+    Relative, so the browser fetches it from wherever it fetched the feed: a
+    browser applies a stylesheet from the feed's own origin only, and this
+    holds for a preview on 127.0.0.1, a site under a path, and the published
+    site alike (and the feed's bytes do not depend on SITEURL).
+    """
+    return posixpath.relpath(sheet, posixpath.dirname(feed_path) or ".")
 
 
 def site_base(settings: dict) -> str:
@@ -489,6 +522,7 @@ class FeedsGenerator(Generator):
         since = since.replace(tzinfo=UTC)
         author = settings.get("JOURNAL_TITLE") or settings["SITENAME"]
         feeds = model.Writer()
+        sheet = stylesheet_of(settings)
         folders: set[Path] = set()
         jobs = [(planned, shown(planned, settings)) for planned in result.feeds]
         # Each article's entry is made once and dropped after the last feed
@@ -516,7 +550,11 @@ class FeedsGenerator(Generator):
                 if relative:
                     owner = f"the {kind} feed «{title}»"
                     path = claim(settings, relative, owner)
-                    _write(path, documents[kind], folders)
+                    document = documents[kind]
+                    if sheet:
+                        href = stylesheet_href(sheet, relative)
+                        document = model.with_stylesheet(document, href)
+                    _write(path, document, folders)
             for article, item in zip(articles, feed.items, strict=True):
                 uses[id(article)] -= 1
                 if not uses[id(article)]:

@@ -287,6 +287,27 @@ class Writer:
         return self._entries[key][1]
 
 
+# What feedgen (lxml) writes first; the stylesheet instruction goes after it.
+XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
+
+
+def with_stylesheet(document: bytes, href: str) -> bytes:
+    """The document with an ``xml-stylesheet`` processing instruction.
+
+    A browser that opens the feed shows it through the XSLT stylesheet at
+    ``href`` (a readable page, with how to subscribe) instead of raw XML; feed
+    readers ignore the instruction. It follows the XML declaration, as the
+    W3C "Associating Style Sheets with XML documents" recommendation requires
+    (before the root element), and nothing else in the document changes.
+    """
+    if not document.startswith(XML_DECLARATION):
+        raise ValueError("a feed document must begin with feedgen's XML declaration")
+    # A pseudo-attribute value is escaped as an attribute value is.
+    value = htmllib.escape(href, quote=True).encode("utf-8")
+    instruction = b'<?xml-stylesheet type="text/xsl" href="' + value + b'"?>\n'
+    return XML_DECLARATION + instruction + document[len(XML_DECLARATION) :]
+
+
 def atom(feed: Feed) -> bytes:
     """One feed as an Atom 1.0 document (see :class:`Writer` for many)."""
     return Writer().documents(feed)["atom"]
