@@ -27,6 +27,21 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = "Debatt"
+# Sections are named in the default language; pages in another language name
+# them from here (a section missing here keeps its own name).
+CATEGORY_NAMES = {
+    "nn": {"Leder": "Leiar"},
+    "en": {
+        "Debatt": "Debate",
+        "Kronikk": "Feature",
+        "Kommentar": "Commentary",
+        "Leder": "Editorial",
+    },
+}
+# The page that tells readers how to answer an article (by its Slug): every
+# article's "Reply to this article" leads there, in the page's language if the
+# page has a translation.
+SUBMIT_PAGE = "send-inn-et-svar"
 
 ARTICLE_URL = "{date:%Y}/{slug}/"
 ARTICLE_SAVE_AS = "{date:%Y}/{slug}/index.html"
