@@ -20,7 +20,7 @@ from bibtexparser import middlewares
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from replikk.citations import cite, crossref, jsonld, sitemap
+from replikk.citations import cite, crossref, glue, jsonld, sitemap
 from replikk.citations.settings import check, issn_ok, resolve
 from replikk.problems import ContentError
 
@@ -78,6 +78,28 @@ def test_vancouver_citation_names_authors_title_journal_year_volume_doi() -> Non
 )
 def test_vancouver_citation_variants(changes: dict, expected: str) -> None:
     assert expected in cite.vancouver(work(**changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "link"),
+    [
+        ({}, ("10.4045/tidsskr.24.0031", "https://doi.org/10.4045/tidsskr.24.0031")),
+        ({"doi": None, "url": f"{SITE}/a/"}, (f"{SITE}/a/", f"{SITE}/a/")),
+        ({"doi": None}, None),
+    ],
+)
+def test_the_citation_on_the_page_links_its_doi_and_escapes_its_text(
+    changes: dict, link: tuple | None
+) -> None:
+    cited = work(title='<script>alert("x")</script> & <b>co</b>', **changes)
+    citation = glue.Citation(None)
+    citation.__dict__["work"] = cited  # what the article's metadata would give
+    soup = BeautifulSoup(str(citation.vancouver_html), "html.parser")
+    assert soup.get_text() == cite.vancouver(cited)  # the RIS/BibTeX text, as is
+    assert soup.find_all(["script", "b"]) == []
+    assert [(a.get_text(), a["href"]) for a in soup.find_all("a")] == (
+        [link] if link else []
+    )
 
 
 def test_volume_follows_the_journals_first_year() -> None:
@@ -411,7 +433,8 @@ def test_open_graph_names_the_article(published) -> None:
 def test_references_link_dois_with_parentheses_pmids_and_urls(published) -> None:
     soup = published.html("2024/samtalen-forst/")
     body = soup.find(class_="e-content")
-    items = body.find("ol").find_all("li")
+    # The list may be shown in the text or after it: found by its anchors.
+    items = soup.select("li[id^='ref-']")
     assert [li["id"] for li in items] == ["ref-1", "ref-2", "ref-3", "ref-4"]
     hrefs = [[a["href"] for a in li.find_all("a")] for li in items]
     assert hrefs[0][0] == "https://doi.org/10.1016/S0140-6736(18)30480-X"
@@ -440,21 +463,84 @@ def test_references_link_dois_with_parentheses_pmids_and_urls(published) -> None
     ]
 
 
-def test_a_reference_to_the_archive_links_both_ways(published) -> None:
-    reply = published.html("2024/trening-ogsa/")
-    own = reply.find(id="ref-1").find("a", class_="ref-archive")
+OVERVIEW = """\
+Title: Ryggdebatten så langt
+Slug: oversikt
+Authors: Kari Nordmann
+Date: 2024-04-02 09:00
+
+Debatten begynte med Samtalen først (1).
+
+## Referanser
+
+1. Nordmann K. Samtalen først. Replikk 2024. doi: 10.5555/test.001
+"""
+
+
+@pytest.fixture
+def cited_by_others(debate, build_site):
+    """The debate, and an article citing "Samtalen først" without answering it."""
+    (debate / "oversikt.md").write_text(OVERVIEW, encoding="utf-8")
+    return build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE)
+
+
+def cited_in_archive(site, url: str) -> list[str] | None:
+    """The links under "Cited in this archive", or None without the section."""
+    section = site.html(url).find(class_="cited-in-archive")
+    return None if section is None else [a["href"] for a in section.find_all("a")]
+
+
+def test_a_reference_to_the_archive_links_both_ways(cited_by_others) -> None:
+    citing = cited_by_others.html("2024/oversikt/")
+    own = citing.find(id="ref-1").find("a", class_="ref-archive")
     assert own["href"] == f"{SITE}/2024/samtalen-forst/"
-    cited = published.html("2024/samtalen-forst/").find(class_="cited-in-archive")
-    assert cited.h2.get_text() == "Sitert i arkivet"
-    assert [a["href"] for a in cited.find_all("a")] == [f"{SITE}/2024/trening-ogsa/"]
+    page = cited_by_others.html("2024/samtalen-forst/")
+    assert page.find(class_="cited-in-archive").h2.get_text() == "Sitert i arkivet"
+    assert cited_in_archive(cited_by_others, "2024/samtalen-forst/") == [
+        f"{SITE}/2024/oversikt/"
+    ]
+
+
+def test_cited_in_the_archive_leaves_out_the_articles_replies(cited_by_others):
+    # "Trening også" answers and cites "Samtalen først": it is listed with
+    # the debate, not again under "Cited in this archive".
+    reply = cited_by_others.html("2024/trening-ogsa/")
+    assert reply.find(id="ref-1").find("a", class_="ref-archive")
+    listed = cited_in_archive(cited_by_others, "2024/samtalen-forst/")
+    assert f"{SITE}/2024/trening-ogsa/" not in listed
+
+
+def test_an_article_cited_only_by_its_replies_has_no_cited_in_archive(published):
+    assert cited_in_archive(published, "2024/samtalen-forst/") is None
+
+
+def test_cited_in_the_archive_is_the_same_from_the_reading_cache(
+    debate, build_site, tmp_path
+) -> None:
+    (debate / "oversikt.md").write_text(OVERVIEW, encoding="utf-8")
+    cache = {
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CACHE_PATH": str(tmp_path / "cache"),
+    }
+    cold = cited_in_archive(build_site(debate, **cache), "2024/samtalen-forst/")
+    warm = cited_in_archive(build_site(debate, **cache), "2024/samtalen-forst/")
+    assert cold == warm
+    assert [h.rstrip("/").rsplit("/", 1)[-1] for h in warm] == ["oversikt"]
 
 
 def test_cite_this_block_links_files_that_parse(published) -> None:
     soup = published.html("2024/trening-ogsa/")
     block = soup.find(class_="cite-this")
     assert block.h2.get_text() == "Siter artikkelen"
-    assert block.find(class_="citation-text").get_text() == (
+    text = block.find(class_="citation-text")
+    assert text.get_text() == (
         "Hansen O, Nordmann K. Trening også. Replikk 2024; 1. doi: 10.5555/test.002"
+    )
+    [doi] = text.find_all("a")
+    assert (doi.get_text(), doi["href"]) == (
+        "10.5555/test.002",
+        "https://doi.org/10.5555/test.002",
     )
     links = {a.get_text(): a["href"] for a in block.find_all("a", download=True)}
     ris_url = links["RIS (EndNote, Zotero, Mendeley)"]
@@ -621,15 +707,15 @@ def test_a_build_from_the_content_cache_links_references_once(
     body = soup.select_one(".e-content")  # replies below show their own
     assert len(body.select("span.citation")) == 3
     assert body.select("span.citation span.citation") == []
-    assert len(body.select("#ref-1 a.ref-back")) == 2
+    assert len(soup.select("#ref-1 a.ref-back")) == 2
 
 
 def test_citations_in_a_summary_shown_elsewhere_lead_to_their_own_article(
     published,
 ) -> None:
     # "Trening også" has no Summary: Pelican cuts one from its text, citations
-    # and all, and shows it in the replies under "Samtalen først".
-    replies = published.html("2024/samtalen-forst/").find(class_="replies")
-    links = [a["href"] for a in replies.select("span.citation a")]
+    # and all, and shows it on its author's page.
+    author = published.html("forfatter/ola-hansen/")
+    links = [a["href"] for a in author.select("span.citation a")]
     assert links
     assert all(h.startswith(f"{SITE}/2024/trening-ogsa/#ref-") for h in links)

@@ -5,6 +5,8 @@ Input → expected tables, read back with beautifulsoup4 as a browser would.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
@@ -129,6 +131,44 @@ def test_reference_text_is_kept_word_for_word() -> None:
     soup = linked("Tekst (1).", ref)
     text = soup.find(id="ref-1").get_text()
     assert text.startswith(ref)
+
+
+def test_identifier_links_are_marked_as_showing_their_own_address() -> None:
+    ref = (
+        "Chou R. Imaging. doi: 10.1016/S0140-6736(09)60172-0. PMID: 19200918."
+        " https://www.helsedirektoratet.no/retningslinjer/rygg?a=1&amp;b=2"
+    )
+    soup = linked("Tekst (1).", ref)
+    links = soup.find(id="ref-1").find_all("a")
+    marked = [a.get_text() for a in links if "ref-id" in a.get("class", [])]
+    assert marked == [
+        "10.1016/S0140-6736(09)60172-0",
+        "19200918",
+        "https://www.helsedirektoratet.no/retningslinjer/rygg?a=1&b=2",
+    ]
+    # Search and back links are not identifiers: print gives their address.
+    assert all("ref-id" not in a.get("class", []) for a in links[3:])
+
+
+URL_BREAKS = [
+    # a URL as the reference writes it → its link text, "|" where it may break
+    ("https://lovdata.no/SF/2015-03-20", "https://|lovdata|.no|/SF|/2015|-03|-20"),
+    ("http://a.example/x_y?q=1#z", "http://|a|.example|/x|_y|?q|=1|#z"),
+    ("https://x.example/a&amp;b", "https://|x|.example|/a|&amp;b"),
+    ("https://x.example/", "https://|x|.example|/"),
+]
+
+
+@pytest.mark.parametrize(("url", "shown"), URL_BREAKS)
+def test_a_url_shown_in_a_reference_breaks_only_between_its_parts(url, shown):
+    html = link_references(page("Tekst (1).", f"Ref. {url}"), HEADINGS).html
+    link = BeautifulSoup(html, "html.parser").find(id="ref-1").find("a")
+    html = link.decode_contents().replace("<wbr/>", "|")
+    assert re.sub(r'<span class="keep">(-[^<]*)</span>', r"\1", html) == shown
+    # No break after a hyphen: a part that starts with one is kept whole.
+    assert [s.get_text() for s in link.find_all("span")] == re.findall(r"-[^|]*", shown)
+    # The words and the address stay the same for every reader.
+    assert link.get_text() == link["href"]
 
 
 CITATIONS = [

@@ -89,6 +89,17 @@ def _sentence(text: str) -> str:
 
 def vancouver(work: Work) -> str:
     """``Solvang I, Brox JI. Title. Abbrev 2024; 144. doi: 10.…``"""
+    head = vancouver_head(work)
+    if work.doi:
+        return f"{head} doi: {work.doi}"
+    if work.url:
+        return f"{head} {work.url}"
+    return head
+
+
+def vancouver_head(work: Work) -> str:
+    """:func:`vancouver` up to the DOI or address: ``Solvang I. Title. Abbrev
+    2024; 144.`` (a page shows the identifier that follows as a link)."""
     names = [f"{p.family} {p.initials}".strip() for p in work.authors]
     if len(names) > VANCOUVER_MAX_AUTHORS:
         names = [*names[:VANCOUVER_MAX_AUTHORS], "et al"]
@@ -100,10 +111,6 @@ def vancouver(work: Work) -> str:
     if work.volume is not None:
         source += f"; {work.volume}"
     parts.append(f"{source}.")
-    if work.doi:
-        parts.append(f"doi: {work.doi}")
-    elif work.url:
-        parts.append(work.url)
     return " ".join(parts)
 
 

@@ -28,6 +28,7 @@ from functools import cached_property
 from itertools import chain
 from urllib.parse import urlsplit
 
+from markupsafe import Markup, escape
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, Generator
@@ -39,10 +40,12 @@ from ..problems import line_of, problems_of
 from . import cite, jsonld, sitemap
 from .references import (
     ARCHIVE_MARK,
+    IDENTIFIER_CLASS,
     PAGE_MARK,
     Labels,
     Reference,
     archive_mark,
+    doi_url,
     fill_marks,
     link_references,
     url_key,
@@ -99,6 +102,22 @@ class Citation:
     @property
     def vancouver(self) -> str:
         return cite.vancouver(self.work)
+
+    @property
+    def vancouver_html(self) -> Markup:
+        """:attr:`vancouver` as HTML: the text escaped, the DOI (or, with
+        none, the address) a link."""
+        work = self.work
+        head = cite.vancouver_head(work)
+        if work.doi:
+            return Markup('{} doi: <a class="{}" href="{}">{}</a>').format(
+                head, IDENTIFIER_CLASS, doi_url(work.doi), work.doi
+            )
+        if work.url:
+            return Markup('{} <a class="{}" href="{}">{}</a>').format(
+                head, IDENTIFIER_CLASS, work.url, work.url
+            )
+        return escape(head)
 
     @property
     def meta(self) -> list[tuple[str, str]]:  # Highwire Press <meta name content>
@@ -245,8 +264,22 @@ def link_all_references(generator: ArticlesGenerator) -> None:
             cited_by.setdefault(slug, {})[citing.slug] = citing
     _forget_rendered(everything)
     for article in everything:
-        citing = cited_by.get(article.slug, {}).values()
+        # A reply is listed with the article's debate: not here again.
+        citing = [
+            c
+            for c in cited_by.get(article.slug, {}).values()
+            if not answers(c, article.slug)
+        ]
         article.cited_in_archive = sorted(citing, key=lambda a: (a.date, a.slug))
+
+
+def answers(article, slug: str) -> bool:
+    """Whether an article replies to the archive's article ``slug`` (its
+    ``Reply_to`` names it: the debate part's ``in_reply_to``)."""
+    return any(
+        getattr(node.article, "slug", None) == slug
+        for node in getattr(article, "in_reply_to", ())
+    )
 
 
 def _cites(article, archive: _Archive) -> list[str]:

@@ -95,6 +95,14 @@ _SKIP_TAG = re.compile(
 )
 _LONGEST_RANGE = 100  # a "range" longer than this is not a citation
 
+# The class of the links made of a reference's DOI, PMID or URL: their text
+# is the identifier, so a printed page needs no address after them.
+IDENTIFIER_CLASS = "ref-id"
+# A part of a URL shown as text that must not break (see _breakable).
+KEEP_CLASS = "keep"
+# Where a URL shown as text may break (see _breakable).
+_URL_BREAK = re.compile(r"(?<=//)(?=.)|(?<=[^/:])(?=[/.\-_?#&=~%])")
+
 DOI_RESOLVER = "https://doi.org/"
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 CROSSREF_SEARCH = "https://search.crossref.org/search/works?q={query}&from_ui=yes"
@@ -552,9 +560,30 @@ def _linkify(text: str) -> str:
             begin = match.start("pmid")
         lead = text[match.start() : begin]
         rest = match.group(0)[begin - match.start() + len(target) :]
-        return f"{lead}{_link(href, target)}{rest}"
+        shown = _breakable(target) if match.group("url") else target
+        return f"{lead}{_link(href, shown, IDENTIFIER_CLASS)}{rest}"
 
     return _IDENTIFIER.sub(replace, text)
+
+
+def _breakable(url: str) -> str:
+    """A URL's HTML text with ``<wbr>`` where a line may break (after ``//``,
+    before ``/ . - _ ? # & = ~ %``), so a long address wraps between its parts
+    on a narrow screen and on paper, never inside a word.
+
+    Browsers also break after a hyphen, which on paper reads as a word split
+    in two (and text extraction joins it up without the hyphen): a part that
+    starts with one is kept whole (``<span class="keep">``)."""
+    value = htmllib.unescape(url)
+    parts = _URL_BREAK.split(value)
+    if len(parts) == 1:
+        return url
+    shown = []
+    for part in parts:
+        text = htmllib.escape(part, quote=False)
+        kept = part.startswith("-")
+        shown.append(f'<span class="{KEEP_CLASS}">{text}</span>' if kept else text)
+    return "<wbr>".join(shown)
 
 
 def _tag(piece: str) -> tuple[bool, str]:
