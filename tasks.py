@@ -70,20 +70,25 @@ def check(c, format="text"):
         sys.exit(1)
 
 
-@task(help={"port": "port on 127.0.0.1 (default 8000)"})
-def serve(c, port=CONFIG["port"]):
-    """Serve output/ on http://127.0.0.1:8000 (build first)."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+@task(
+    help={
+        "port": "port on 127.0.0.1 (default 8000)",
+        "site": "the built site to serve (default output/)",
+    }
+)
+def serve(c, port=CONFIG["port"], site=""):
+    """Serve output/ on http://127.0.0.1:8000, with its 404 page (build first)."""
+    from tools.server import SiteServer
 
-    server = RootedHTTPServer(
-        str(CONFIG["output"]),
-        (CONFIG["host"], int(port)),
-        ComplexHTTPRequestHandler,
+    server = SiteServer(
+        Path(site) if site else CONFIG["output"], (CONFIG["host"], int(port))
     )
-    print(f"Serving {CONFIG['output']} at http://{CONFIG['host']}:{port}/")
+    print(f"Serving {server.root} at {server.url}/", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
+        pass
+    finally:
         server.server_close()
 
 
@@ -103,6 +108,7 @@ def livereload(c, port=CONFIG["port"], path=""):
 
     from replikk.build import settings_for
     from replikk.preview import changed_articles
+    from tools.server import LivereloadHandler
 
     focused = _paths(path)
     settings = settings_for(CONFIG["settings"])
@@ -123,6 +129,7 @@ def livereload(c, port=CONFIG["port"], path=""):
 
     rebuild()
     server = Server()
+    server.SFH = LivereloadHandler  # the site's 404.html for a missing path
     # Plugin code is imported once: restart livereload after changing it.
     for pattern in ("content/**/*", "theme/**/*"):
         server.watch(str(ROOT / pattern), rebuild)
@@ -261,3 +268,85 @@ def crossref(c, out=None, since=None):
         f"Wrote {written.relations} relations of {written.articles} articles"
         f" to {written.path} (batch {written.batch_id})"
     )
+
+
+def _site(site: str, rebuild: bool) -> Path:
+    """The built site a tool looks at: ``site``, or output/ (built if missing)."""
+    if site:
+        return Path(site)
+    output = CONFIG["output"]
+    if (rebuild or not (output / "index.html").exists()) and not _build(
+        CONFIG["settings"]
+    ):
+        sys.exit(1)
+    return output
+
+
+@task(
+    help={
+        "out": "the folder to write into (default build/screenshots)",
+        "width": "viewport widths, comma-separated (default 1280,390)",
+        "scheme": "colour schemes, comma-separated (default light,dark)",
+        "kinds": "page kinds, comma-separated (default all; a wrong one lists them)",
+        "site": "a built site to use (default output/, built if missing)",
+        "rebuild": "build output/ first even if it exists",
+    }
+)
+def screenshots(
+    c,
+    out="build/screenshots",
+    width="1280,390",
+    scheme="light,dark",
+    kinds="",
+    site="",
+    rebuild=False,
+):
+    """Screenshot one page of every page kind at each width and colour scheme."""
+    from tools.pages import NoPageError, kinds_from
+    from tools.screenshots import take
+
+    try:
+        chosen = kinds_from(kinds)
+        written = take(
+            _site(site, rebuild),
+            Path(out),
+            widths=[int(w) for w in _paths(width)],
+            schemes=_paths(scheme),
+            kinds=chosen,
+        )
+    except NoPageError as exc:
+        print(f"screenshots: {exc}", file=sys.stderr)
+        sys.exit(1)
+    print(f"Wrote {len(written)} screenshots to {out}")
+
+
+@task(
+    help={
+        "kinds": "page kinds, comma-separated (default all; a wrong one lists them)",
+        "json": "also write the scores and failing audits as JSON to this file",
+        "min": "the lowest score that passes (default 100)",
+        "site": "a built site to use (default output/, built if missing)",
+        "rebuild": "build output/ first even if it exists",
+    }
+)
+def lighthouse(c, kinds="", json="", min=100, site="", rebuild=False):
+    """Run Lighthouse on one page of every page kind; exit 1 on a score under --min."""
+    from tools.lighthouse import LighthouseError, as_json, below, run, table
+    from tools.pages import NoPageError, kinds_from
+
+    def progress(report):
+        scores = " ".join(f"{k} {v}" for k, v in report.scores.items())
+        print(f"{report.page.kind}: {scores or report.error}", file=sys.stderr)
+
+    try:
+        reports = run(_site(site, rebuild), ROOT, kinds_from(kinds), progress)
+    except (NoPageError, LighthouseError) as exc:
+        print(f"lighthouse: {exc}", file=sys.stderr)
+        sys.exit(1)
+    print(table(reports))
+    if json:
+        Path(json).write_text(as_json(reports) + "\n", encoding="utf-8")
+    failed = [r.page.kind for r in reports if below(r, int(min))]
+    if failed:
+        print(f"\nUnder {min}: {', '.join(failed)}", file=sys.stderr)
+        sys.exit(1)
