@@ -294,7 +294,7 @@ def _site(site: str, rebuild: bool) -> Path:
 )
 def screenshots(
     c,
-    out="build/screenshots",
+    out="",
     width="1280,390",
     scheme="light,dark",
     kinds="",
@@ -305,11 +305,12 @@ def screenshots(
     from tools.pages import NoPageError, kinds_from
     from tools.screenshots import take
 
+    folder = Path(out) if out else ROOT / "build" / "screenshots"
     try:
         chosen = kinds_from(kinds)
         written = take(
             _site(site, rebuild),
-            Path(out),
+            folder,
             widths=[int(w) for w in _paths(width)],
             schemes=_paths(scheme),
             kinds=chosen,
@@ -317,7 +318,7 @@ def screenshots(
     except NoPageError as exc:
         print(f"screenshots: {exc}", file=sys.stderr)
         sys.exit(1)
-    print(f"Wrote {len(written)} screenshots to {out}")
+    print(f"Wrote {len(written)} screenshots to {folder}")
 
 
 @task(
