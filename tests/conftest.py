@@ -155,7 +155,7 @@ def content(tmp_path: Path) -> ContentFolder:
 
 
 PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "pyproject.toml")
-PROJECT_DIRS = ("content", "theme", "plugins")
+PROJECT_DIRS = ("content", "theme", "plugins", "tools")
 
 
 @pytest.fixture

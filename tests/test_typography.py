@@ -457,7 +457,7 @@ def test_no_norwegian_page_has_english_double_quotes(sample_site) -> None:
 
 def test_norwegian_articles_use_guillemets_and_dashes(sample_site) -> None:
     soup = sample_site.html("2024/bildediagnostikk-er-ikke-fienden/")
-    body = text_of(soup.select(".article-body"))
+    body = text_of(soup.select(".article-body, .article-references"))
     assert "«Ryggsmerter, ønsker MR» er en henvisning" in body
     assert "«degenerasjon», «protrusjon»" in body
     assert "hva den viser – og hva den ikke viser" in body

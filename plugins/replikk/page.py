@@ -8,6 +8,7 @@ finds it). ``category_name`` names a section in the page's language
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -45,8 +46,19 @@ class CategoryName:
         return self.names.get(lang or "", {}).get(name, name)
 
 
+_ID = re.compile(r'(<[a-zA-Z][^<>]*?)\s+id="[^"]*"')
+
+
+def without_ids(html: str) -> Markup:
+    """An article's HTML shown again elsewhere (a cut-down summary in a list):
+    its anchors' ids belong to the article's own page, and two summaries on one
+    page would repeat them."""
+    return Markup(_ID.sub(r"\1", str(html or "")))
+
+
 def filters(settings: dict) -> dict[str, object]:
     return {
         "split_references": SplitReferences(tuple(headings_of(settings))),
         "category_name": CategoryName(dict(settings.get("CATEGORY_NAMES", {}))),
+        "without_ids": without_ids,
     }
