@@ -231,7 +231,7 @@ def test_debate_page_shows_the_diagram_in_its_language(sample_site):
     assert tree["aria-label"].startswith("Debatten i bilde: Smertebehandling")
     summary = diagram.select_one(".diagram-summary").get_text()
     assert "svarer på" in summary
-    assert "20. feb. 2024" in summary
+    assert "20. februar 2024" in summary
     assert len(diagram.select("li.diagram-node")) == 5
     assert len(tree.select(":scope > li > ol > li > ol > li > ol > li")) == 1
     assert page.select_one("figure figcaption").get_text(strip=True)

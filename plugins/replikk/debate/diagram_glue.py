@@ -56,7 +56,7 @@ class DebateDiagram:
             title=table.get("diagram_title", "{title}").format(title=debate.title),
             ident=f"diagram-{debate.slug}",
             words=words,
-            date_format=lambda value: localdate(value, lang, "medium"),
+            date_format=lambda value: localdate(value, lang),
             href=href,
             lang_of=lang_of,
         )
