@@ -370,3 +370,79 @@ def test_more_results_are_shown_on_asking_and_focus_goes_to_the_first(
             == 20
         )
         assert not page.is_visible(".search-more")
+
+
+# --- the page holds still while results load, and keeps what was typed ----
+
+# Each layout shift Chromium recorded since the page began to load (buffered),
+# apart from those right after the reader's own input, with what moved; read
+# two frames after the results are in, so their own shifts are reported.
+LAYOUT_SHIFTS = """() => new Promise((resolve) => {
+  const shifts = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.hadRecentInput) continue;
+      const moved = entry.sources.map(
+        (s) => s.node ? `${s.node.nodeName}.${s.node.className || ""}` : "?");
+      shifts.push({value: entry.value, moved});
+    }
+  });
+  observer.observe({type: "layout-shift", buffered: true});
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
+    observer.disconnect();
+    resolve(shifts);
+  }, 100)));
+})"""
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 412, "height": 823}, {"width": 1280, "height": 720}],
+    ids=["phone", "wide"],
+)
+def test_results_from_the_address_do_not_shift_the_page(browser, sample_url, viewport):
+    # Lighthouse's search page (tools/pages.py): the query in the address,
+    # the filters and results arriving after the first paint. The footer
+    # must not jump as they come (cumulative layout shift, good under 0.1).
+    context = browser.new_context(viewport=viewport)
+    tab = context.new_page()
+    results = search(tab, sample_url, "rygg")
+    shifts = tab.evaluate(LAYOUT_SHIFTS)
+    context.close()
+    assert len(results) > 1
+    assert sum(s["value"] for s in shifts) < 0.05, shifts
+
+
+def test_a_query_typed_before_the_script_loads_is_kept_and_searched(page, sample_url):
+    # A slow connection: the field is there before search.js is, and the
+    # reader types into it. The address's query must not replace theirs.
+    held = []
+
+    def hold(route) -> None:  # Playwright wants a function of its own
+        held.append(route)
+
+    page.route("**/js/search.js", hold)
+    page.goto(f"{sample_url}/sok/?q=rygg", wait_until="commit")
+    page.fill("#search-input", "vikarbyråer")
+    for _ in range(100):  # until the script's request is held
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert page.input_value("#search-input") == "vikarbyråer"
+    (script,) = held
+    script.continue_()
+    page.wait_for_function(
+        "document.querySelector('.search-status').textContent.length > 0"
+    )
+    assert page.input_value("#search-input") == "vikarbyråer"
+    titles = page.eval_on_selector_all(
+        ".search-result h2 a", "as => as.map(a => a.textContent)"
+    )
+    assert titles == ["Flere hender er ikke nok"]
+    assert page.evaluate("new URL(location).searchParams.get('q')") == "vikarbyråer"
+
+
+def test_the_address_query_fills_an_untouched_field(page, sample_url):
+    results = search(page, sample_url, "vikarbyråer")
+    assert page.input_value("#search-input") == "vikarbyråer"
+    assert [r["title"] for r in results] == ["Flere hender er ikke nok"]

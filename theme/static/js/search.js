@@ -95,21 +95,30 @@ async function run() {
   }
   const search = await pagefind.search(query, { filters: chosenFilters() });
   if (ticket !== latest) return;
-  found = search.results;
-  list.replaceChildren();
-  await showMore(ticket);
+  const items = await page(search.results, 0);
   if (ticket !== latest) return;
+  // Results, count and "more" change in one go: the old results stay until
+  // the new are ready, and nothing is drawn in between.
+  found = search.results;
+  list.replaceChildren(...items);
+  moreRow.hidden = list.children.length >= found.length;
   const n = found.length;
   status.textContent = n === 0 ? strings.none : (n === 1 ? strings.one : strings.many.replace("{n}", n));
 }
 
-async function showMore(ticket = latest) {
-  const shown = list.children.length;
-  const results = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
-  if (ticket !== latest) return;
-  list.append(...results.map(render));
+// The next PAGE of results, from `shown` on, as list items.
+async function page(results, shown) {
+  const data = await Promise.all(results.slice(shown, shown + PAGE).map((r) => r.data()));
+  return data.map(render);
+}
+
+async function showMore() {
+  const ticket = latest;
+  const items = await page(found, list.children.length);
+  if (ticket !== latest) return 0;
+  list.append(...items);
   moreRow.hidden = list.children.length >= found.length;
-  return results.length;
+  return items.length;
 }
 
 // Typing searches once the typing pauses: each search rewrites the results
@@ -128,6 +137,13 @@ moreRow.querySelector("button").addEventListener("click", async () => {
   const first = list.children.length;
   if (await showMore()) list.children[first].querySelector("a").focus();
 });
+// The address's query (?q=) fills the field only if the reader has not
+// typed into it while this script loaded; what the field holds is searched.
+if (input.value === input.defaultValue) {
+  input.value = new URL(window.location).searchParams.get("q") || input.value;
+}
+// The query's part of the index loads alongside the filters (Pagefind's
+// preload); the filters are drawn first, so they never push results down.
+if (input.value.trim()) pagefind.preload(input.value.trim());
 await buildFilters();
-input.value = new URL(window.location).searchParams.get("q") || "";
-if (input.value) run();
+run();
