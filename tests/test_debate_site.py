@@ -280,9 +280,7 @@ def test_correction_and_retraction_are_shown_and_the_debate_holds(content, build
     corrected = site.html("2024/b/").select_one(".notice-correction")
     assert "1 200" in corrected.get_text()
     # The retracted article is still what the reply answers.
-    assert (
-        site.html("2024/b/").select_one(".debate-line a")["href"].endswith("2024/a/")
-    )
+    assert site.html("2024/b/").select_one(".debate-line a")["href"].endswith("2024/a/")
 
 
 def test_correction_without_a_modified_date_is_an_error(content, build_site):

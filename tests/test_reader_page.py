@@ -99,7 +99,7 @@ def test_on_a_wide_screen_the_debate_stands_beside_the_text_and_stays(
         # Read on to the references: the debate is still in view.
         page.locator(".article-references").scroll_into_view_if_needed()
         aside = _box(page, ".debate-aside")
-        assert 0 <= aside["y"] and aside["y"] + aside["height"] <= 800
+        assert aside["y"] >= 0 and aside["y"] + aside["height"] <= 800
     finally:
         context.close()
 
@@ -178,9 +178,7 @@ def test_text_is_set_in_a_named_font_of_the_stack(browser, sample_url):
         context.close()
 
 
-def test_the_standfirst_differs_from_the_text_in_size_and_weight(
-    browser, sample_url
-):
+def test_the_standfirst_differs_from_the_text_in_size_and_weight(browser, sample_url):
     context, page = _open(browser, sample_url + ARTICLE, 1280)
     try:
         style = (

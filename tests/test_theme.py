@@ -490,7 +490,7 @@ def test_no_scripts_no_web_fonts_and_little_css(sample_site):
 
 def test_css_follows_the_readers_colour_scheme_and_prints_cleanly():
     css = THEME / "static" / "css"
-    tokens = (css / "tokens.css").read_text(encoding="utf-8")
+    tokens = (css / "site.css").read_text(encoding="utf-8")
     assert "prefers-color-scheme: dark" in tokens
     assert "color-scheme: light dark" in tokens
     printed = (css / "print.css").read_text(encoding="utf-8")

@@ -3,7 +3,8 @@
 Plain Python on a :class:`~replikk.debate.graph.Debate`, with no Pelican in it.
 The diagram is HTML, not SVG: nested ordered lists in the order of the thread
 (``debate.tree``: each reply under the first thing it answers), which the
-theme's ``diagram.css`` draws as a tree, a dot for each contribution and lines
+theme's stylesheet (``site.css``, section "diagram") draws as a tree, a dot
+for each contribution and lines
 from each article to its replies. HTML because a title then wraps at whatever
 width the screen has, in whatever font and size the reader uses, and keeps its
 size on a phone; an SVG must guess where a line of text ends and shrinks with
