@@ -46,6 +46,18 @@ PLACEHOLDERS = {
 }
 
 
+def placeholder_texts() -> frozenset[str]:
+    """Every text the scaffold writes for the author to replace, in every
+    language: the publish policy refuses anything but a draft that still holds
+    one (section headings such as "Referanser" are not placeholders)."""
+    return frozenset(
+        text
+        for table in PLACEHOLDERS.values()
+        for key, text in table.items()
+        if key in {"summary", "body", "title", "author"}
+    )
+
+
 class ScaffoldError(Exception):
     """Why no file was written."""
 
