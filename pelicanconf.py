@@ -137,6 +137,21 @@ DEBATES_URL = "debatt/"
 DEBATES_SAVE_AS = "debatt/index.html"
 DEBATE_REFERENCE_HEADINGS = ["Referanser", "References"]
 
+# The publish policy (plugins/replikk/README.md, "Publish policy"): what every
+# published article must have. Ours: the DOI that "Om Replikk" promises for
+# every article (a translation uses its original's), the day the editors
+# accepted it, the standfirst and the competing-interests statement that
+# docs/authoring.md requires, and a profile for every author. A preview
+# ignores it (an author previews before the editors add the DOI);
+# publishconf.py enforces it, and `invoke check --for publish` checks as it does.
+PUBLISH_REQUIRES = [
+    "DOI",
+    "Accepted",
+    "Summary",
+    "Competing_interests",
+    "author_profile",
+]
+
 # The journal, for citations and metadata.
 JOURNAL_TITLE = "Replikk"
 JOURNAL_ABBREVIATION = "Replikk"

@@ -15,3 +15,7 @@ DELETE_OUTPUT_DIRECTORY = True
 # Drafts are previewed locally only: a published site holds no draft at all.
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
+
+# The publish policy (PUBLISH_REQUIRES, in pelicanconf.py) is enforced: an
+# article missing what it names is not published, and the build stops.
+PUBLISH_POLICY = "error"

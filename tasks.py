@@ -25,16 +25,18 @@ CONFIG = {
 def _build(settings: Path, **override) -> bool:
     """Build; print every problem. False (and the last good site kept) on errors."""
     from replikk.build import build
-    from replikk.problems import ContentError
+    from replikk.policy import PolicyError
+    from replikk.problems import ContentError, summary
     from replikk.search import SearchIndexError
 
     try:
         result = build(settings, override)
-    except (ContentError, SearchIndexError) as exc:
+    except (ContentError, SearchIndexError, PolicyError) as exc:
         print(exc, file=sys.stderr)
         return False
     if result.problems.warnings:
         print(result.problems.report(ROOT), file=sys.stderr)
+        print(summary(result.problems), file=sys.stderr)
     print(f"Site written to {result.output}")
     return True
 
@@ -48,26 +50,70 @@ def build(c):
 
 @task
 def publish(c):
-    """Build the site for publishing into output/ (publishconf.py)."""
+    """Build the site for publishing into output/ (publishconf.py): the publish
+    policy (PUBLISH_REQUIRES, placeholders) is applied, any gap stops it."""
     if not _build(CONFIG["publish_settings"]):
         sys.exit(1)
 
 
-@task(help={"format": "text (default) or json"})
-def check(c, format="text"):
+@task(
+    name="check",
+    help={
+        "format": "text (default) or json",
+        "for": "publish: check every article, drafts too, the way publishing"
+        " will (publishconf.py: what PUBLISH_REQUIRES names and scaffold"
+        " placeholders are errors)",
+    },
+)
+def check(c, format="text", for_=""):
     """Validate all content without writing a site; exit 1 on any error."""
     from replikk.build import check as check_content
+    from replikk.policy import PolicyError
+    from replikk.problems import summary
 
-    result = check_content(CONFIG["settings"])
+    if for_ not in ("", "publish"):
+        print(f"check: --for {for_!r}: the one choice is 'publish'", file=sys.stderr)
+        sys.exit(2)
+    for_publish = for_ == "publish"
+    settings = CONFIG["publish_settings" if for_publish else "settings"]
+    try:
+        result = check_content(settings, for_publish=for_publish)
+    except PolicyError as exc:
+        print(f"check: {exc}", file=sys.stderr)
+        sys.exit(1)
     problems = result.problems
+    context = result.context or {}
+    drafts = sorted(
+        str(Path(a.source_path).resolve().relative_to(ROOT))
+        for a in context.get("drafts", [])
+    )
     if format == "json":
-        print(problems.report_json(ROOT))
-    elif problems.items:
-        print(problems.report(ROOT))
-    if format != "json":
-        print(f"{len(problems.errors)} errors, {len(problems.warnings)} warnings")
+        print(_check_json(problems, for_publish, drafts, context))
+    else:
+        if problems.items:
+            print(problems.report(ROOT))
+        if for_publish and drafts:
+            print(f"Drafts, checked as they will be published: {', '.join(drafts)}")
+        print(summary(problems))
     if problems.errors:
         sys.exit(1)
+
+
+def _check_json(problems, for_publish: bool, drafts: list[str], context) -> str:
+    """The check's report as JSON, with the publish policy it applied."""
+    import json
+
+    from replikk.policy import policy_of
+
+    report = json.loads(problems.report_json(ROOT))
+    applied = policy_of(context)
+    report["policy"] = {
+        "for": "publish" if for_publish else None,
+        "requires": list(applied.requires),
+        "severity": str(applied.severity or "ignore"),
+        "drafts_checked": drafts if for_publish else [],
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2)
 
 
 @task(

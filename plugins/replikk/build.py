@@ -4,7 +4,8 @@
   and swaps it in only when the whole build succeeded: a failed build leaves
   the last good site untouched.
 - :func:`check` reads and links all content, runs every check, and writes
-  nothing.
+  nothing; ``for_publish`` judges drafts too as they will be published (the
+  publish policy, ``policy.py``).
 
 Both turn every problem into one clear report and never show a traceback for
 bad content. Used by ``tasks.py`` and by the tests.
@@ -27,6 +28,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
+from .policy import FOR_PUBLISH, policy_of
 from .preview import Focus, focus
 from .problems import PROBLEMS, RUNNER_REPORTS, ContentError, Problem, Problems
 from .search import index_site, stop_early
@@ -92,7 +94,11 @@ def _collector(settings: dict) -> Problems:
 def settings_for(
     settings_file: str | os.PathLike, override: Mapping[str, object] | None = None
 ) -> dict:
-    return read_settings(str(settings_file), override=dict(override or {}))
+    """The settings a build runs with; a bad PUBLISH_* value raises
+    ``policy.PolicyError`` here, once, before anything is read."""
+    settings = read_settings(str(settings_file), override=dict(override or {}))
+    policy_of(settings)
+    return settings
 
 
 def build(
@@ -158,10 +164,18 @@ def preview(
 
 
 def check(
-    settings_file: str | os.PathLike, override: Mapping[str, object] | None = None
+    settings_file: str | os.PathLike,
+    override: Mapping[str, object] | None = None,
+    *,
+    for_publish: bool = False,
 ) -> Result:
-    """Read, link and check all content; write nothing."""
+    """Read, link and check all content; write nothing.
+
+    ``for_publish``: every article, drafts included, is judged by the publish
+    policy as it will be when published (give the publishing settings, so
+    the policy is applied as ``invoke publish`` applies it)."""
     settings = settings_for(settings_file, override)
+    settings[FOR_PUBLISH] = for_publish
     settings["CACHE_CONTENT"] = False
     settings["LOAD_CONTENT_CACHE"] = False
     problems = _collector(settings)

@@ -79,6 +79,9 @@ REQUIRED = {
     Kind.PAGE: ("title",),
     Kind.AUTHOR: ("name",),
 }
+# A draft may leave these out: the editors set them when they accept it, and a
+# file that does not hold the day it was made is the same whatever the day.
+DATED_WHEN_ACCEPTED = frozenset({"date"})
 LANGUAGES = ("nb", "nn", "en")
 # Codes authors write for our languages, for "did you mean".
 LANGUAGE_ALIASES = {
@@ -182,10 +185,19 @@ def check_metadata(
                 )
             )
 
+    draft = str(metadata.get("status", "")).strip() == "draft"
     for key in REQUIRED[kind]:
+        if key in DATED_WHEN_ACCEPTED and draft:
+            continue
         value = metadata.get(key)
         if value is None or (isinstance(value, str | list) and not value):
-            error(key, "is required but missing")
+            error(
+                key,
+                "is required but missing",
+                hint="only a draft (Status: draft) may leave it out"
+                if key in DATED_WHEN_ACCEPTED
+                else None,
+            )
 
     lang = metadata.get("lang")
     if lang is not None and str(lang) not in LANGUAGES:

@@ -70,6 +70,13 @@ class Problems:
     """The problems of one build, in the order they were found."""
 
     items: list[Problem] = field(default_factory=list)
+    # Files refused for their errors, with what later checks still look at
+    # (an article's Reply_to, checked by the debate graph), so that a file's
+    # every problem is reported in one run.
+    refused: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def refuse(self, source: str, metadata: dict[str, object]) -> None:
+        self.refused[source] = {"reply_to": metadata.get("reply_to")}
 
     def add(self, problem: Problem) -> None:
         self.items.append(problem)
@@ -144,6 +151,20 @@ def problems_of(context: dict) -> Problems:
     return problems
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 error``, ``2 errors``: a count and its noun in agreement (the
+    messages are English; ``plural`` for a noun not made with -s)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def summary(problems: Problems) -> str:
+    """``1 error, 0 warnings``: the last line of a check."""
+    return (
+        f"{counted(len(problems.errors), 'error')},"
+        f" {counted(len(problems.warnings), 'warning')}"
+    )
+
+
 class ContentError(Exception):
     """The content has errors: the build stops before anything is written."""
 
@@ -151,11 +172,9 @@ class ContentError(Exception):
 
     def __init__(self, problems: Problems, base: Path | None = None) -> None:
         self.problems = problems
-        errors = len(problems.errors)
-        noun = "error" if errors == 1 else "errors"
         super().__init__(
-            f"{errors} {noun} in content, nothing was written:\n"
-            + problems.report(base)
+            f"{counted(len(problems.errors), 'error')} in content,"
+            " nothing was written:\n" + problems.report(base)
         )
 
 

@@ -14,8 +14,12 @@ Reading a file has two halves:
 
 A field Pelican cannot parse (``Date: 2024-13-45``) or a field that breaks our
 rules becomes a :class:`~replikk.problems.Problem` naming the file, the field
-and the value; the file is then refused so that it is neither published nor
-cached. The build stops at the end of reading with every problem at once.
+and the value. Every field is read and checked whatever an earlier one held,
+so a file's problems are all reported in one run; a file with an error is then
+refused (never published), its ``Reply_to`` still checked by the debate
+graph (``Problems.refused``). The publish policy (``policy.py``) is applied
+here too, to each file's fields and text. The build stops at the end of
+reading with every problem at once.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from markdown import Markdown
 from markdown.preprocessors import Preprocessor
 from pelican.readers import MarkdownReader
 
-from . import fingerprint, readcache
+from . import fingerprint, policy, readcache
 from .citations.glue import LINKED, link_on_reading, linked_from_plain, linked_to_plain
 from .markdown_ext.anchors import with_heading_slugs
 from .metadata import Kind, check_metadata, field_name
@@ -108,11 +112,18 @@ class ReplikkMarkdownReader(MarkdownReader):
     ahead: ReadAhead | None = None  # readings made by workers (replikk.workers)
     _body_md: Markdown | None = None
     _fields_md: Markdown | None = None
+    _publish_policy: policy.Policy | None = None
 
     def _problems(self) -> Problems:
         if self.problems is None:
             self.problems = Problems()
         return self.problems
+
+    def _policy(self) -> policy.Policy:
+        """This build's publish policy (a reader is made for each build)."""
+        if self._publish_policy is None:
+            self._publish_policy = policy.policy_of(self.settings)
+        return self._publish_policy
 
     def kind_of(self, source_path: str) -> Kind:
         """Article, page or author profile, by the folder the file is in.
@@ -190,19 +201,31 @@ class ReplikkMarkdownReader(MarkdownReader):
         return {name: output[name] for name in order if name in output}
 
     def process_metadata(self, name, value):
+        """Pelican's processing of one field; a value it cannot process is
+        kept as written (:class:`Unreadable`), so the other fields are still
+        read and checked."""
         try:
             return super().process_metadata(name, value)
         except Exception as exc:  # Pelican's processors raise what they like
-            kind = self.kind_of(self._source_path)
-            self._problems().add(
-                Problem(
-                    self._source_path,
-                    _reason(exc, value),
-                    field=field_name(name, kind),
-                    value=str(value),
+            return Unreadable(value, _reason(exc, value))
+
+    def _unreadable(self, source_path: str, metadata: dict) -> list[Problem]:
+        """The fields Pelican could not process, as problems; each is left in
+        ``metadata`` as the text written, for the checks that follow."""
+        kind = self.kind_of(source_path)
+        found = []
+        for name, value in metadata.items():
+            if isinstance(value, Unreadable):
+                found.append(
+                    Problem(
+                        source_path,
+                        value.reason,
+                        field=field_name(name, kind),
+                        value=str(value.text),
+                    )
                 )
-            )
-            raise RefusedFile(self._source_path) from exc
+                metadata[name] = str(value.text)
+        return found
 
     # --- The reading: one file's, plain data ------------------------------------
 
@@ -216,6 +239,8 @@ class ReplikkMarkdownReader(MarkdownReader):
         content = body_md.convert(text)
         meta = getattr(body_md, "Meta", None)
         metadata = {} if meta is None else self._parse_metadata(meta)
+        # read() reports them; the reading is made of what could be read
+        metadata = {k: v for k, v in metadata.items() if not isinstance(v, Unreadable)}
         formatted = {f.lower() for f in self.settings["FORMATTED_FIELDS"]}
         rendered = {
             name: value
@@ -243,8 +268,9 @@ class ReplikkMarkdownReader(MarkdownReader):
             "linked": linked,
         }
 
-    def _reading_of(self, source_path: str) -> dict:
-        """The file's reading: from the cache, from a worker, or made now."""
+    def _reading_of(self, source_path: str) -> tuple[dict, str]:
+        """The file's reading (from the cache, from a worker, or made now),
+        and its text."""
         with open(source_path, "rb") as file:
             data = file.read()
         try:
@@ -260,43 +286,64 @@ class ReplikkMarkdownReader(MarkdownReader):
             raise RefusedFile(source_path) from exc
         cache = cache_of(self.settings)
         if cache is None and self.ahead is None:
-            return self.reading(source_path, text)
+            return self.reading(source_path, text), text
         key = readcache.key_of(
             data, self.relative(source_path), build_digest(self.settings)
         )
         found = cache.get(key) if cache is not None else None
         if found is not None:
-            return found
+            return found, text
         if self.ahead is not None:
             found = self.ahead.take(key)
         if found is None:
             found = self.reading(source_path, text)
         if cache is not None:
             cache.put(key, found)
-        return found
+        return found, text
 
     def read(self, source_path):
-        reading = self._reading_of(source_path)
+        reading, text = self._reading_of(source_path)
         self._source_path = source_path
         meta = reading["meta"]
         metadata = (
             {} if meta is None else self._parse_metadata(meta, reading["rendered"])
         )
         kind = self.kind_of(source_path)
-        found = check_metadata(
+        found = self._unreadable(source_path, metadata)
+        found += check_metadata(
             source_path,
             metadata,
             kind,
             tuple(self.settings.get("REPLIKK_EXTRA_FIELDS", ())),
         )
-        self._problems().extend(found)
+        problems = self._problems()
+        problems.extend(found)
+        if kind is Kind.ARTICLE:
+            # The publish policy's gaps never refuse a file: a preview builds
+            # it, and the debate graph sees it.
+            problems.extend(
+                policy.check_article(source_path, meta or {}, text, self._policy())
+            )
         if any(p.severity is Severity.ERROR for p in found):
+            # What the graph checks of a file it never sees (its Reply_to).
+            if kind is Kind.ARTICLE:
+                problems.refuse(source_path, metadata)
             raise RefusedFile(source_path)
         known = {name: tuple(pair) for name, pair in reading["fields"].items()}
         metadata = typeset_fields(metadata, self.settings, known)
         if reading["linked"] is not None:
             metadata[LINKED] = linked_from_plain(reading["linked"])
         return reading["body"], metadata
+
+
+class Unreadable:
+    """A field's value as written, which Pelican could not process."""
+
+    __slots__ = ("reason", "text")
+
+    def __init__(self, text: object, reason: str) -> None:
+        self.text = text
+        self.reason = reason
 
 
 def _reason(exc: Exception, value: object) -> str:

@@ -11,6 +11,7 @@ from itertools import chain
 
 from pelican.generators import Generator
 
+from .. import policy
 from ..citations.glue import LINKED
 from ..citations.references import cited_titles, titles_by_key
 from ..i18n import add_filters
@@ -88,6 +89,13 @@ def entry_for(article, settings: dict) -> Entry:
     )
 
 
+def _text(reply_to: object) -> str | None:
+    """Reply_to as one text (the field written twice is a list)."""
+    if isinstance(reply_to, list):
+        return ", ".join(map(str, reply_to))
+    return None if reply_to is None else str(reply_to)
+
+
 def build(generator, problems: Problems) -> Graph:
     """Build the graph for this run and expose it to templates."""
     settings = generator.settings
@@ -97,7 +105,17 @@ def build(generator, problems: Problems) -> Graph:
         for a in chain(generator.drafts, generator.hidden_articles)
     ]
     entries = [entry_for(a, settings) for a in generator.articles]
-    graph = build_graph(entries, withheld, problems)
+    # Targets of files refused for another error, and of drafts when checked
+    # for publishing, are checked too: every problem of a file in one run.
+    unseen = [(source, _text(m["reply_to"])) for source, m in problems.refused.items()]
+    if policy.policy_of(settings).drafts:
+        unseen += [
+            (a.source_path, _text(a.metadata.get("reply_to"))) for a in generator.drafts
+        ]
+    graph = build_graph(entries, withheld, problems, unseen)
+    # The publish policy's author_profile rule needs the profiles, attached
+    # just before (replikk.link_debates); the per-file rules run in the reader.
+    policy.check_profiles(generator, problems)
 
     for debate in graph.debates:
         debate.url = setting(settings, "DEBATE_URL").format(slug=debate.slug)

@@ -361,6 +361,37 @@ class _Builder:
                 value=f"{node.date:%Y-%m-%d %H:%M}",
             )
 
+    def check_unseen(self, unseen: Iterable[tuple[str, str | None]]) -> None:
+        """The targets of articles that are not in the graph (a file refused
+        for another error, a draft checked for publishing): each must name an
+        article of the archive, or be a DOI or URL. Nothing is linked."""
+        for source, reply_to in unseen:
+            if reply_to is None:
+                continue
+            for raw in split_targets(reply_to):
+                try:
+                    target = parse_target(raw)
+                except TargetSyntaxError as exc:
+                    self.problems.error(
+                        source,
+                        str(exc),
+                        field=REPLY_TO,
+                        value=raw,
+                        hint=did_you_mean(raw.lower(), self.nodes),
+                    )
+                    continue
+                if isinstance(target, SlugTarget) and not (
+                    target.slug in self.nodes or target.slug in self.withheld
+                ):
+                    self.problems.error(
+                        source,
+                        f"{raw!r} is not the slug of any article in the archive,"
+                        " nor a DOI or URL",
+                        field=REPLY_TO,
+                        value=raw,
+                        hint=did_you_mean(target.slug, self.nodes),
+                    )
+
     # -- whole-graph checks ----------------------------------------------
     def warn_untitled(self) -> None:
         for key, sources in self.wanted_titles.items():
@@ -531,12 +562,17 @@ def build_graph(
     entries: Sequence[Entry],
     withheld: Iterable[Withheld] = (),
     problems: Problems | None = None,
+    unseen: Iterable[tuple[str, str | None]] = (),
 ) -> Graph:
-    """Resolve every ``Reply_to``, check the whole graph, and find the debates."""
+    """Resolve every ``Reply_to``, check the whole graph, and find the debates.
+
+    ``unseen``: (source, Reply_to) of articles left out of the graph whose
+    targets are still checked (:meth:`_Builder.check_unseen`)."""
     problems = problems if problems is not None else Problems()
     builder = _Builder(problems)
     builder.index(entries, withheld)
     builder.link()
+    builder.check_unseen(unseen)
     builder.report_cycles()
     builder.warn_untitled()
     for external in builder.externals.values():
