@@ -112,7 +112,9 @@ def test_article_outside_any_debate_has_no_debate_line(content, build_site):
     assert page.select_one(".debate-line") is None
     aside = page.select_one("aside.debate-aside")
     assert "Ingen har svart" in text(aside)
-    assert aside.select_one(".reply-action a")["href"].endswith("send-inn-et-svar/")
+    assert aside.select_one(".reply-action a")["href"].endswith(
+        "send-inn-et-svar/?svar-til=alene#lag-filen"
+    )
 
 
 def test_article_body_has_headings_pull_quote_and_references(sample_site):
@@ -160,7 +162,9 @@ def test_a_leaf_of_the_debate_says_nobody_has_answered_yet(sample_site):
     assert text(page.select_one(".debate-line .reply-count")) == "Ingen svar ennå"
     action = page.select_one(".debate-aside .reply-action a")
     assert text(action) == "Svar på denne artikkelen"
-    assert action["href"].endswith("send-inn-et-svar/")
+    assert action["href"].endswith(
+        "send-inn-et-svar/?svar-til=trening-er-ikke-bare-rad#lag-filen"
+    )
 
 
 def test_debate_aside_shows_the_whole_exchange_with_this_article_marked(sample_site):
@@ -479,6 +483,7 @@ def test_no_scripts_no_web_fonts_and_little_css(sample_site):
                 script.get("type") == "application/ld+json"
                 or (src.endswith("js/search-field.js") and script.has_attr("defer"))
                 or (src.endswith("js/copy.js") and script.has_attr("defer"))
+                or (src.endswith("js/reply-to.js") and script.has_attr("defer"))
                 or (src.endswith("js/search.js") and script.get("type") == "module")
             ), path
     css = list((sample_site.output / "theme" / "css").glob("*.css"))

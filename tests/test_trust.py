@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -153,7 +153,9 @@ def _links(page: Path, output: Path, siteurl: str) -> list[tuple[str, Path, str]
             url = url[len(siteurl) :] or "/"
         if urlsplit(url).scheme or url.startswith("//"):
             continue  # another site
-        path, fragment = urldefrag(unquote(url))
+        # A query (?svar-til=… on the submission page) names no other file.
+        parts = urlsplit(unquote(url))
+        path, fragment = parts.path, parts.fragment
         if path.startswith("/"):
             target = output / path.lstrip("/")
         elif path:

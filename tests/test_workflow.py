@@ -17,7 +17,7 @@ from .conftest import invoke
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_new_reply_is_valid_builds_and_joins_the_right_debate(project):
+def test_new_reply_once_accepted_builds_and_joins_the_right_debate(project):
     made = invoke(
         project,
         "new",
@@ -33,10 +33,24 @@ def test_new_reply_is_valid_builds_and_joins_the_right_debate(project):
     text = path.read_text(encoding="utf-8")
     assert "Reply_to: smertebehandling-av-ryggpasienter" in text
     assert "Lang: nb" in text
-    assert "Category: Kronikk" in text  # the answered article's section
+    assert "Status: draft" in text
+    assert "Category: Debatt" in text  # the debate section, not the Kronikk's
     assert path.name == "samtalen-ma-folges-opp.md"
 
-    assert invoke(project, "check").returncode == 0
+    # The editors accept it: the text written, dated, given a DOI, published.
+    text = (
+        text.replace("Status: draft\n", "")
+        .replace(
+            "Summary: Ingress: hva svaret sier, i én eller to setninger.",
+            "Summary: Samtalen virker bare når den følges opp.\n"
+            "Date: 2026-02-02 09:00\nReceived: 2026-01-20\n"
+            "Accepted: 2026-01-28\nDOI: 10.5555/replikk.2026.901",
+        )
+        .replace("Skriv teksten her.", "Samtalen må følges opp.")
+    )
+    path.write_text(text, encoding="utf-8")
+    checked = invoke(project, "check")
+    assert checked.returncode == 0, checked.stdout
     built = invoke(project, "build")
     assert built.returncode == 0, built.stderr
     debate = BeautifulSoup(

@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from . import feeds, i18n, owners, page, search, speed, workers
+from . import feeds, i18n, owners, page, reply, search, speed, workers
 from .authors import attach_profiles, read_profiles
 from .citations import glue as citations_glue
 from .debate import diagram_glue
@@ -109,7 +109,7 @@ def add_generators(pelican):
 
 
 # Feature parts with their own ``register()``, connected after the core.
-PARTS: list = [speed, typography_glue, feeds, search, citations_glue]
+PARTS: list = [speed, typography_glue, feeds, search, citations_glue, reply]
 
 
 def register() -> None:

@@ -1,12 +1,20 @@
-"""``invoke new``: scaffold an article, or a reply to one, with every field filled.
+"""``invoke new``: scaffold an article, or a reply to one.
 
 The target is resolved against the archive before anything is written; an
 unknown one is refused with a suggestion, and an existing file is never
 overwritten.
+
+A reply (:func:`reply_scaffold`) depends on nothing but the archive and the
+settings, never on the clock: it is a draft without Date, Received, Accepted
+or DOI (the editors set them when they accept it), in the folder
+``NEW_REPLY_PATH``. So the build can write the same file into every article's
+"Reply to this article" link (:mod:`.reply`), and the link and ``invoke new
+--reply-to`` give the same text at the same path.
 """
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,29 +27,48 @@ from .debate.targets import DoiTarget, SlugTarget, TargetSyntaxError, parse_targ
 from .problems import did_you_mean
 
 NEW_ARTICLE_PATH = "artikler/{date:%Y}"
+# Replies wait here, whatever the year, until the editors accept them: the
+# folder cannot depend on the clock (the build writes the same path into every
+# article's reply link), and a file's folder changes nothing on the site.
+NEW_REPLY_PATH = "artikler/innsendt"
 
-# Placeholders in the answered article's language.
+# Placeholders in the new file's language.
 PLACEHOLDERS = {
     "nb": {
+        "title": "Tittel på svaret",
+        "author": "Fornavn Etternavn",
         "summary": "Ingress: hva svaret sier, i én eller to setninger.",
         "competing": "Forfatteren har fylt ut ICMJE-skjemaet og oppgir ingen"
         " interessekonflikter.",
         "body": "Skriv teksten her.",
         "references": "Referanser",
+        "editors": "Redaksjonen fyller inn Date, Received, Accepted og DOI når"
+        " svaret er godtatt.",
+        "reply_slug": "svar-til-{slug}",
     },
     "nn": {
+        "title": "Tittel på svaret",
+        "author": "Førenamn Etternamn",
         "summary": "Ingress: kva svaret seier, i éi eller to setningar.",
         "competing": "Forfattaren har fylt ut ICMJE-skjemaet og oppgjev ingen"
         " interessekonfliktar.",
         "body": "Skriv teksten her.",
         "references": "Referanser",
+        "editors": "Redaksjonen fyller inn Date, Received, Accepted og DOI når"
+        " svaret er godteke.",
+        "reply_slug": "svar-til-{slug}",
     },
     "en": {
+        "title": "Title of the reply",
+        "author": "First-name Last-name",
         "summary": "Standfirst: what the reply says, in one or two sentences.",
         "competing": "The author has completed the ICMJE form and declares no"
         " competing interests.",
         "body": "Write the text here.",
         "references": "References",
+        "editors": "The editors fill in Date, Received, Accepted and DOI once the"
+        " reply is accepted.",
+        "reply_slug": "reply-to-{slug}",
     },
 }
 
@@ -96,57 +123,155 @@ def resolve(text: str, graph: Graph) -> Answered:
     return Answered(target.url, None)
 
 
-def render(
+@dataclass(frozen=True)
+class Scaffold:
+    """A new file: where it goes in the content folder, and what it says."""
+
+    path: str  # relative to the content folder, with "/"
+    text: str
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.path)
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path)
+
+
+def reply_lang(answered: Answered, settings: dict, lang: str | None = None) -> str:
+    """``--lang``, else the answered article's language, else DEFAULT_LANG."""
+    article = answered.node.article if answered.node else None
+    chosen = lang or getattr(article, "lang", None) or settings.get("DEFAULT_LANG")
+    if chosen not in PLACEHOLDERS:
+        raise ScaffoldError(
+            f"--lang: {chosen!r} is not one of {', '.join(PLACEHOLDERS)}"
+        )
+    return chosen
+
+
+def reply_slug(answered: Answered, graph: Graph, lang: str, settings: dict) -> str:
+    """``svar-til-<slug>`` (``reply-to-`` in English), numbered on if the
+    archive has it already: the same for the build and for ``invoke new``."""
+    base = answered.node.key if answered.node else _slug(answered.target, settings)
+    slug = PLACEHOLDERS[lang]["reply_slug"].format(slug=base)
+    number = 2
+    chosen = slug
+    while chosen in graph.nodes:
+        chosen = f"{slug}-{number}"
+        number += 1
+    return chosen
+
+
+def reference_to(article) -> str:
+    """The answered article as the archive cites it ("cite this": the
+    citations part's Vancouver text, journal name included), on one line;
+    empty if the citations part gave it none."""
+    citation = getattr(article, "citation", None)
+    if citation is None:
+        return ""
+    return " ".join(citation.vancouver.split())
+
+
+def reply_scaffold(
+    answered: Answered,
+    settings: dict,
+    graph: Graph,
+    *,
+    lang: str | None = None,
+    title: str = "",
+    authors: list[str] | None = None,
+) -> Scaffold:
+    """The new reply to ``answered``: a draft, in REPLY_CATEGORY, without
+    Date, Received, Accepted or DOI. Without a title or authors it holds
+    placeholders (the publish policy refuses them) and a slug made from the
+    answered article's."""
+    lang = reply_lang(answered, settings, lang)
+    text = PLACEHOLDERS[lang]
+    title = title.strip()
+    if title:
+        slug = _slug(title, settings)
+        if slug in graph.nodes:
+            raise ScaffoldError(
+                f"--title: the slug {slug!r} is already used by"
+                f" {graph.nodes[slug].entry.source}; choose another title"
+            )
+    else:
+        slug = reply_slug(answered, graph, lang, settings)
+    article = answered.node.article if answered.node else None
+    fields = {
+        "Title": title or text["title"],
+        "Slug": slug,
+        "Status": "draft",
+        "Category": settings.get(
+            "REPLY_CATEGORY", settings.get("DEFAULT_CATEGORY", "Debatt")
+        ),
+        "Tags": ", ".join(t.name for t in getattr(article, "tags", ())),
+        "Lang": lang,
+        "Authors": "; ".join(authors or [text["author"]]),
+        "Reply_to": answered.target,
+        "Summary": text["summary"],
+        "Competing_interests": text["competing"],
+    }
+    body = f"<!-- {text['editors']} -->\n\n{text['body']}"
+    reference = reference_to(article) if article is not None else ""
+    if reference:
+        body += f" (1)\n\n## {text['references']}\n\n1. {reference}"
+    folder = settings.get("NEW_REPLY_PATH", NEW_REPLY_PATH).strip("/")
+    return Scaffold(f"{folder}/{slug}.md", _file(fields, body))
+
+
+def _slug(text: str, settings: dict) -> str:
+    return slugify(
+        text,
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+        preserve_case=False,
+    )
+
+
+def _file(fields: dict[str, str], body: str) -> str:
+    header = "\n".join(f"{key}: {value}" for key, value in fields.items() if value)
+    return f"{header}\n\n{body}\n"
+
+
+def article_scaffold(
+    settings: dict,
+    graph: Graph,
     *,
     title: str,
     authors: list[str],
     now: datetime,
-    slug: str,
-    answered: Answered | None,
-    lang: str,
-    category: str,
-) -> str:
-    """The Markdown text of a new article or reply."""
-    text = PLACEHOLDERS.get(lang, PLACEHOLDERS["en"])
-    tags = ""
+    lang: str | None = None,
+) -> Scaffold:
+    """A new article that answers nothing (an editorial, a feature): dated
+    now, in NEW_ARTICLE_PATH (by default the year's folder)."""
+    lang = lang or settings.get("DEFAULT_LANG", "nb")
+    if lang not in PLACEHOLDERS:
+        raise ScaffoldError(f"--lang: {lang!r} is not one of {', '.join(PLACEHOLDERS)}")
+    if not title.strip():
+        raise ScaffoldError("--title: a title is required")
+    if not authors:
+        raise ScaffoldError("--author: at least one author is required")
+    text = PLACEHOLDERS[lang]
+    slug = _slug(title, settings)
+    if slug in graph.nodes:
+        raise ScaffoldError(
+            f"--title: the slug {slug!r} is already used by"
+            f" {graph.nodes[slug].entry.source}; choose another title"
+        )
     fields = {
-        "Title": title,
+        "Title": title.strip(),
         "Date": f"{now:%Y-%m-%d %H:%M}",
         "Slug": slug,
-        "Category": category,
-        "Tags": tags,
+        "Category": settings.get("DEFAULT_CATEGORY", "Debatt"),
         "Lang": lang,
         "Authors": "; ".join(authors),
-    }
-    reference = ""
-    if answered is not None:
-        fields["Reply_to"] = answered.target
-        article = answered.node.article if answered.node else None
-        if article is not None:
-            fields["Tags"] = ", ".join(t.name for t in getattr(article, "tags", ()))
-            reference = _reference(article)
-    fields |= {
         "Summary": text["summary"],
         "Received": f"{now:%Y-%m-%d}",
         "Competing_interests": text["competing"],
     }
-    header = "\n".join(f"{key}: {value}" for key, value in fields.items() if value)
-    body = text["body"]
-    if reference:
-        body += f" (1)\n\n## {text['references']}\n\n1. {reference}"
-    return f"{header}\n\n{body}\n"
-
-
-def _reference(article) -> str:
-    """A Vancouver reference to an article of the archive."""
-    names = []
-    for author in getattr(article, "authors", ()):
-        parts = author.name.split()
-        initials = "".join(p[0] for p in parts[:-1])
-        names.append(f"{parts[-1]} {initials}".strip())
-    doi = article.metadata.get("doi")
-    text = f"{', '.join(names)}. {article.title}. {article.date:%Y}."
-    return f"{text} doi: {doi}" if doi else text
+    folder = settings.get("NEW_ARTICLE_PATH", NEW_ARTICLE_PATH).format(date=now)
+    return Scaffold(f"{folder.strip('/')}/{slug}.md", _file(fields, text["body"]))
 
 
 def scaffold(
@@ -154,49 +279,37 @@ def scaffold(
     content: Path,
     settings: dict,
     graph: Graph,
-    title: str,
-    authors: list[str],
+    title: str = "",
+    authors: list[str] | None = None,
     reply_to: str | None = None,
+    lang: str | None = None,
     now: datetime | None = None,
 ) -> Path:
     """Write the new file and return its path; raise ScaffoldError instead."""
-    if not title.strip():
-        raise ScaffoldError("--title: a title is required")
-    if not authors:
-        raise ScaffoldError("--author: at least one author is required")
-    answered = resolve(reply_to, graph) if reply_to else None
-    now = now or datetime.now(ZoneInfo(settings.get("TIMEZONE", "UTC")))
-    article = answered.node.article if answered and answered.node else None
-    lang = getattr(article, "lang", None) or settings.get("DEFAULT_LANG", "nb")
-    category = (
-        str(article.category) if article else settings.get("DEFAULT_CATEGORY", "Debatt")
-    )
-    slug = slugify(
-        title,
-        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
-        preserve_case=False,
-    )
-    if slug in graph.nodes:
-        raise ScaffoldError(
-            f"--title: the slug {slug!r} is already used by"
-            f" {graph.nodes[slug].entry.source}; choose another title"
+    if reply_to:
+        made = reply_scaffold(
+            resolve(reply_to, graph),
+            settings,
+            graph,
+            lang=lang,
+            title=title,
+            authors=list(authors or []),
         )
-    folder = content / settings.get("NEW_ARTICLE_PATH", NEW_ARTICLE_PATH).format(
-        date=now
-    )
-    path = folder / f"{slug}.md"
+    else:
+        now = now or datetime.now(ZoneInfo(settings.get("TIMEZONE", "UTC")))
+        made = article_scaffold(
+            settings,
+            graph,
+            title=title,
+            authors=list(authors or []),
+            now=now,
+            lang=lang,
+        )
+    path = content / made.path
     if path.exists():
-        raise ScaffoldError(f"{path} already exists; it was left as it is")
-    text = render(
-        title=title.strip(),
-        authors=authors,
-        now=now,
-        slug=slug,
-        answered=answered,
-        lang=lang,
-        category=category,
-    )
-    folder.mkdir(parents=True, exist_ok=True)
+        hint = "; give it another --title" if reply_to and not title else ""
+        raise ScaffoldError(f"{path} already exists; it was left as it is{hint}")
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # never overwrite
-        handle.write(text)
+        handle.write(made.text)
     return path
