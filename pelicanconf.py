@@ -42,6 +42,17 @@ CATEGORY_NAMES = {
 # article's "Reply to this article" leads there, in the page's language if the
 # page has a translation.
 SUBMIT_PAGE = "send-inn-et-svar"
+# Where the archive's files live (plugins/replikk/README.md, "Reply in the
+# browser"): set, every article's "Reply to this article" opens the host's
+# new-file editor with the reply `invoke new --reply-to` would write. This
+# sample has no public repository, so the link leads to SUBMIT_PAGE.
+# REPOSITORY_URL = "https://github.com/owner/replikk"  # GitLab, Forgejo, Gitea too
+# REPOSITORY_HOST = "forgejo"  # github | gitlab | forgejo, for a host of its own
+# REPOSITORY_BRANCH = "main"
+# REPOSITORY_CONTENT_PATH = "content"  # this folder, from the repository's root
+# Replies are drafts in this section and folder, whatever the date:
+# REPLY_CATEGORY = "Debatt"  # default: DEFAULT_CATEGORY
+# NEW_REPLY_PATH = "artikler/innsendt"
 
 ARTICLE_URL = "{date:%Y}/{slug}/"
 ARTICLE_SAVE_AS = "{date:%Y}/{slug}/index.html"

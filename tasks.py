@@ -241,13 +241,15 @@ def clean(c):
 @task(
     iterable=["author"],
     help={
-        "title": "the article's title",
-        "author": "an author's name (repeat for several)",
+        "title": "the title (a reply without one gets a placeholder to replace)",
+        "author": "an author's name, repeat for several (a reply without one"
+        " gets a placeholder)",
         "reply_to": "slug, DOI or URL of what this answers (omit for a new article)",
+        "lang": "nb, nn or en (default: the answered article's, else DEFAULT_LANG)",
     },
 )
-def new(c, title="", author=None, reply_to=None):
-    """Scaffold a new article, or a reply with --reply-to; print its path."""
+def new(c, title="", author=None, reply_to=None, lang=None):
+    """Scaffold a reply (--reply-to; a draft) or a new article; print its path."""
     from replikk.build import check as check_content
     from replikk.scaffold import ScaffoldError, scaffold
 
@@ -261,6 +263,7 @@ def new(c, title="", author=None, reply_to=None):
             title=title,
             authors=list(author or []),
             reply_to=reply_to,
+            lang=lang,
         )
     except ScaffoldError as exc:
         print(f"new: {exc}; nothing was written", file=sys.stderr)
