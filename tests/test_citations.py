@@ -25,6 +25,10 @@ from replikk.citations.settings import check, issn_ok, resolve
 from replikk.problems import ContentError
 
 PUBLISH_SETTINGS = Path(__file__).resolve().parent.parent / "publishconf.py"
+# These articles are about citations: the publish policy (PUBLISH_REQUIRES,
+# tests/test_publish_policy.py) would ask them for Accepted dates and
+# statements they need not have here ("Trening også" has no Summary on purpose).
+NO_POLICY = {"PUBLISH_POLICY": "ignore"}
 SITE = "https://replikk.example.org"
 OSLO = ZoneInfo("Europe/Oslo")
 SCHOLAR_TAGS = (
@@ -327,7 +331,7 @@ def debate(scenario):
 
 @pytest.fixture
 def published(debate, build_site):
-    return build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE)
+    return build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE, **NO_POLICY)
 
 
 def meta(soup, name: str) -> list[str]:
@@ -481,7 +485,7 @@ Debatten begynte med Samtalen først (1).
 def cited_by_others(debate, build_site):
     """The debate, and an article citing "Samtalen først" without answering it."""
     (debate / "oversikt.md").write_text(OVERVIEW, encoding="utf-8")
-    return build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE)
+    return build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE, **NO_POLICY)
 
 
 def cited_in_archive(site, url: str) -> list[str] | None:
@@ -582,7 +586,7 @@ def lastmods(site) -> dict[str, str]:
 def test_sitemap_lastmod_moves_forward_when_an_article_gets_a_reply(
     debate, build_site
 ) -> None:
-    before = lastmods(build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE))
+    before = lastmods(build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE, **NO_POLICY))
     page = f"{SITE}/2024/samtalen-forst/"
     assert before[page].startswith("2024-02-20T09:00:00")
     assert f"{SITE}/debatt/samtalen-forst/" in before
@@ -591,7 +595,7 @@ def test_sitemap_lastmod_moves_forward_when_an_article_gets_a_reply(
         "Date: 2024-05-02 12:00\nReply_to: trening-ogsa\n\nSvar.\n",
         encoding="utf-8",
     )
-    after = lastmods(build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE))
+    after = lastmods(build_site(debate, PUBLISH_SETTINGS, SITEURL=SITE, **NO_POLICY))
     assert after[page].startswith("2024-05-02T12:00:00")
     assert f"{SITE}/2024/enda-et-svar/" in after
 
@@ -625,6 +629,7 @@ def test_journal_settings_reach_every_citation(debate, build_site) -> None:
         debate,
         PUBLISH_SETTINGS,
         SITEURL=SITE,
+        **NO_POLICY,
         JOURNAL_TITLE="Tidsskrift for Den norske legeforening",
         JOURNAL_ABBREVIATION="Tidsskr Nor Legeforen",
         JOURNAL_ISSN="0029-2001",

@@ -36,7 +36,7 @@ from pelican.generators import ArticlesGenerator, Generator
 from ..debate.targets import strip_doi_prefix
 from ..i18n import strings_of
 from ..owners import claim
-from ..problems import line_of, problems_of
+from ..problems import counted, line_of, problems_of
 from . import cite, jsonld, sitemap
 from .references import (
     ARCHIVE_MARK,
@@ -297,7 +297,7 @@ def _report_missing(article, problems) -> None:
         problems.error(
             article.source_path,
             f"the text cites {citation} but the reference list has"
-            f" {len(article.references)} entries",
+            f" {counted(len(article.references), 'entry', 'entries')}",
             field="References",
             value=citation,
             line=line_of(article.source_path, citation),
