@@ -190,7 +190,7 @@ def _preview(settings: Path, paths: list[str], **override) -> bool:
     """A focused build of the articles; print what it holds."""
     from replikk.build import preview
     from replikk.preview import PreviewError
-    from replikk.problems import ContentError
+    from replikk.problems import ContentError, counted
     from replikk.search import SearchIndexError
 
     try:
@@ -201,7 +201,8 @@ def _preview(settings: Path, paths: list[str], **override) -> bool:
     if result.problems.warnings:
         print(result.problems.report(ROOT), file=sys.stderr)
     print(
-        f"Preview written to {result.output}: {len(chosen.articles)} articles"
+        f"Preview written to {result.output}:"
+        f" {counted(len(chosen.articles), 'article')}"
         " (those given, their debates, what they cite and who cites them)."
         " Their pages and their debates' pages are as the full site will show"
         " them; lists, feeds and search show only these articles."
@@ -305,6 +306,7 @@ def bench(c, articles=None, json=None, profile=None, repeat=1, only=None):
 def crossref(c, out=None, since=None):
     """Write the debates' relations as one Crossref deposit file (publishconf.py)."""
     from replikk.citations.deposit import DepositError, write_deposit
+    from replikk.problems import counted
 
     try:
         written = write_deposit(CONFIG["publish_settings"], out, since)
@@ -314,7 +316,8 @@ def crossref(c, out=None, since=None):
     if written.problems.warnings:
         print(written.problems.report(ROOT), file=sys.stderr)
     print(
-        f"Wrote {written.relations} relations of {written.articles} articles"
+        f"Wrote {counted(written.relations, 'relation')} of"
+        f" {counted(written.articles, 'article')}"
         f" to {written.path} (batch {written.batch_id})"
     )
 
