@@ -13,8 +13,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from . import feeds, i18n, owners, page, reply, search, speed, workers
-from .authors import attach_profiles, read_profiles
+from . import feeds, i18n, owners, page, policy, reply, search, speed, workers
+from .authors import attach_profiles, read_profiles, warn_missing_profiles
 from .citations import glue as citations_glue
 from .debate import diagram_glue
 from .debate import glue as debate_glue
@@ -87,7 +87,11 @@ def link_debates(generator: ArticlesGenerator) -> None:
     profiles = getattr(generator, "replikk_profiles", None)
     if profiles is None:  # a generator that never sent pretaxonomy
         profiles = read_profiles(generator, problems)
-    attach_profiles(generator, profiles, problems)
+    missing = attach_profiles(generator, profiles)
+    # The publish policy's author_profile rule (its per-file rules run in the
+    # reader) judges some of them; the rest get the plain warning.
+    judged = policy.check_profiles(generator, problems)
+    warn_missing_profiles(missing, problems, judged)
     debate_glue.build(generator, problems)
 
 

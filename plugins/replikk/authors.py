@@ -76,10 +76,9 @@ def read_profiles(generator, problems: Problems) -> dict[str, Profile]:
     return profiles
 
 
-def attach_profiles(
-    generator, profiles: dict[str, Profile], problems: Problems
-) -> None:
-    """Give every Author object its profile; warn once per author without one."""
+def attach_profiles(generator, profiles: dict[str, Profile]) -> dict[str, str]:
+    """Give every Author object its profile; return the authors without one,
+    each with the first file that names them."""
     missing: dict[str, str] = {}
     for article in chain(
         generator.articles,
@@ -91,7 +90,18 @@ def attach_profiles(
             author.profile = profiles.get(author.name)
             if author.profile is None:
                 missing.setdefault(author.name, article.source_path)
+    generator.context["author_profiles"] = profiles
+    return missing
+
+
+def warn_missing_profiles(
+    missing: dict[str, str], problems: Problems, judged: set[str]
+) -> None:
+    """One warning per author without a profile, but for those the publish
+    policy has judged already (``policy.check_profiles``)."""
     for name, source in missing.items():
+        if name in judged:
+            continue
         problems.warning(
             source,
             f"no author profile for {name!r}",
@@ -99,4 +109,3 @@ def attach_profiles(
             value=name,
             hint="add one in content/authors/ if the author is ours",
         )
-    generator.context["author_profiles"] = profiles

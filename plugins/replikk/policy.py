@@ -230,14 +230,14 @@ def profile_problems(
 # --- Pelican glue ----------------------------------------------------------
 
 
-def check_profiles(generator, problems: Problems) -> None:
+def check_profiles(generator, problems: Problems) -> set[str]:
     """After profiles are attached to authors (``authors.attach_profiles``):
-    every article the policy judges names only authors with a profile. Its
-    problem replaces the plain "no author profile" warning (which a policy
-    that is ignored leaves as it is)."""
+    every article the policy judges names only authors with a profile. Returns
+    the authors it reported, whose plain "no author profile" warning their
+    problem replaces (``authors.warn_missing_profiles``)."""
     policy = policy_of(generator.settings)
     if not policy.profiles:
-        return
+        return set()
     drafts = chain(generator.drafts, generator.drafts_translations)
     published = chain(generator.articles, generator.translations)
     found = []
@@ -250,17 +250,5 @@ def check_profiles(generator, problems: Problems) -> None:
             if getattr(a, "profile", None) is None
         ]
         found += profile_problems(article.source_path, missing, policy, draft)
-    if not found:
-        return
-    named = {p.value for p in found}
-    problems.items[:] = [
-        p
-        for p in problems.items
-        if not (
-            p.severity is Severity.WARNING
-            and p.field == "Authors"
-            and p.value in named
-            and p.message.startswith("no author profile")
-        )
-    ]
     problems.extend(found)
+    return {p.value for p in found}

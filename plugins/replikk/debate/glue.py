@@ -113,9 +113,6 @@ def build(generator, problems: Problems) -> Graph:
             (a.source_path, _text(a.metadata.get("reply_to"))) for a in generator.drafts
         ]
     graph = build_graph(entries, withheld, problems, unseen)
-    # The publish policy's author_profile rule needs the profiles, attached
-    # just before (replikk.link_debates); the per-file rules run in the reader.
-    policy.check_profiles(generator, problems)
 
     for debate in graph.debates:
         debate.url = setting(settings, "DEBATE_URL").format(slug=debate.slug)
