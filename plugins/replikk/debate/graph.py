@@ -244,16 +244,8 @@ class _Builder:
         # Reply_to_title names the first external target.
         title = (entry.reply_to_title or "").strip() or None
         for raw in raws:
-            try:
-                target = parse_target(raw)
-            except TargetSyntaxError as exc:
-                self.problems.error(
-                    entry.source,
-                    str(exc),
-                    field=REPLY_TO,
-                    value=raw,
-                    hint=did_you_mean(raw.lower(), self.nodes),
-                )
+            target = self._parse(entry.source, raw)
+            if target is None:
                 failed = True
                 continue
             resolved = self._resolve(entry, raw, target, title)
@@ -305,14 +297,7 @@ class _Builder:
                 return found
             if target.slug in self.withheld:
                 return self.withheld[target.slug]
-            self.problems.error(
-                entry.source,
-                f"{raw!r} is not the slug of any article in the archive, nor a"
-                " DOI or URL",
-                field=REPLY_TO,
-                value=raw,
-                hint=did_you_mean(target.slug, self.nodes),
-            )
+            self._unknown_slug(entry.source, raw, target.slug)
             return None
         if isinstance(target, DoiTarget):
             found = self.by_doi.get(target.doi)
@@ -361,6 +346,29 @@ class _Builder:
                 value=f"{node.date:%Y-%m-%d %H:%M}",
             )
 
+    def _parse(self, source: str, raw: str) -> Target | None:
+        """One written target, or None with its problem reported."""
+        try:
+            return parse_target(raw)
+        except TargetSyntaxError as exc:
+            self.problems.error(
+                source,
+                str(exc),
+                field=REPLY_TO,
+                value=raw,
+                hint=did_you_mean(raw.lower(), self.nodes),
+            )
+            return None
+
+    def _unknown_slug(self, source: str, raw: str, slug: str) -> None:
+        self.problems.error(
+            source,
+            f"{raw!r} is not the slug of any article in the archive, nor a DOI or URL",
+            field=REPLY_TO,
+            value=raw,
+            hint=did_you_mean(slug, self.nodes),
+        )
+
     def check_unseen(self, unseen: Iterable[tuple[str, str | None]]) -> None:
         """The targets of articles that are not in the graph (a file refused
         for another error, a draft checked for publishing): each must name an
@@ -369,28 +377,11 @@ class _Builder:
             if reply_to is None:
                 continue
             for raw in split_targets(reply_to):
-                try:
-                    target = parse_target(raw)
-                except TargetSyntaxError as exc:
-                    self.problems.error(
-                        source,
-                        str(exc),
-                        field=REPLY_TO,
-                        value=raw,
-                        hint=did_you_mean(raw.lower(), self.nodes),
-                    )
-                    continue
+                target = self._parse(source, raw)
                 if isinstance(target, SlugTarget) and not (
                     target.slug in self.nodes or target.slug in self.withheld
                 ):
-                    self.problems.error(
-                        source,
-                        f"{raw!r} is not the slug of any article in the archive,"
-                        " nor a DOI or URL",
-                        field=REPLY_TO,
-                        value=raw,
-                        hint=did_you_mean(target.slug, self.nodes),
-                    )
+                    self._unknown_slug(source, raw, target.slug)
 
     # -- whole-graph checks ----------------------------------------------
     def warn_untitled(self) -> None:
