@@ -19,6 +19,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from replikk.build import Result, build, check
+from tools.chromium import ARGS as CHROMIUM_ARGS
+from tools.chromium import DEFAULT as CHROMIUM_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -218,15 +220,7 @@ def scenario(tmp_path: Path) -> Callable[[str], Path]:
 
 # --- a browser on a served site -------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = Path(CHROMIUM_PATH)
 
 
 @contextmanager
@@ -264,7 +258,7 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
         )
         yield chromium
         chromium.close()

@@ -21,14 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from tools import chromium
 from tools.pages import Page, pick
 from tools.server import served
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
-    " --disable-component-update --disable-sync"
-)
+CHROME_FLAGS = " ".join(("--headless=new", *chromium.ARGS))
 TIMEOUT_S = 120  # one page; Lighthouse itself gives a load 45 s
 DETAILS = 3  # the first few elements or URLs named with each failing audit
 
@@ -192,7 +190,7 @@ def run(
     lighthouse = root / "node_modules" / ".bin" / "lighthouse"
     if not lighthouse.exists():
         raise LighthouseError(f"{lighthouse} is missing: run `npm ci`")
-    chrome = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+    chrome = os.environ.get("CHROME_PATH", chromium.DEFAULT)
     if not Path(chrome).exists():
         raise LighthouseError(f"no Chromium at {chrome} (set CHROME_PATH)")
     pages = pick(site, kinds)

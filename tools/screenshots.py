@@ -14,17 +14,11 @@ from pathlib import Path
 from playwright.sync_api import Page as Tab
 from playwright.sync_api import sync_playwright
 
+from tools import chromium
 from tools.pages import Page, pick
 from tools.server import served
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = os.environ.get("CHROMIUM", chromium.DEFAULT)
 SCHEMES = ("light", "dark")
 HEIGHT = 800  # the first screen; a full-page picture is as tall as the page
 SEARCH_TIMEOUT_MS = 10_000
@@ -58,7 +52,7 @@ def take(
     written = []
     with served(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, args=list(chromium.ARGS)
         )
         try:
             for width in widths:
