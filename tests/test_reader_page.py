@@ -14,6 +14,9 @@ tests/test_serve.py, axe-core with target size in tests/test_accessibility.py.)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from .test_accessibility import PAGES
@@ -64,13 +67,16 @@ LINE_LENGTHS = """() => {
 }"""
 
 
-def _open(browser, url: str, width: int, height: int = 800, **options):
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, **options
-    )
-    page = context.new_page()
-    page.goto(url)
-    return context, page
+@contextmanager
+def _opened(browser, url: str, width: int, height: int = 800) -> Iterator:
+    """A tab with ``url`` open at ``width`` × ``height``, closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        yield page
+    finally:
+        context.close()
 
 
 def _box(page, selector: str) -> dict:
@@ -79,20 +85,16 @@ def _box(page, selector: str) -> dict:
 
 @pytest.mark.parametrize("path", [ARTICLE, REPLY])
 def test_the_reply_line_is_above_the_fold_at_1280x800(browser, sample_url, path):
-    context, page = _open(browser, sample_url + path, 1280)
-    try:
+    with _opened(browser, sample_url + path, 1280) as page:
         line = _box(page, ".debate-line")
         assert line["y"] + line["height"] <= 800
         assert page.locator(".debate-line a").count() >= 2
-    finally:
-        context.close()
 
 
 def test_on_a_wide_screen_the_debate_stands_beside_the_text_and_stays(
     browser, sample_url
 ):
-    context, page = _open(browser, sample_url + REPLY, 1280)
-    try:
+    with _opened(browser, sample_url + REPLY, 1280) as page:
         body, aside = _box(page, ".article-body"), _box(page, ".debate-aside")
         assert aside["x"] >= body["x"] + body["width"]
         assert aside["y"] < 800  # in the first screen
@@ -100,43 +102,34 @@ def test_on_a_wide_screen_the_debate_stands_beside_the_text_and_stays(
         page.locator(".article-references").scroll_into_view_if_needed()
         aside = _box(page, ".debate-aside")
         assert aside["y"] >= 0 and aside["y"] + aside["height"] <= 800
-    finally:
-        context.close()
 
 
 def test_on_a_phone_the_debate_comes_after_the_text_before_the_references(
     browser, sample_url
 ):
-    context, page = _open(browser, sample_url + REPLY, 390, 844)
-    try:
+    with _opened(browser, sample_url + REPLY, 390, 844) as page:
         body = _box(page, ".article-body")
         aside = _box(page, ".debate-aside")
         references = _box(page, ".article-references")
         assert body["y"] + body["height"] <= aside["y"]
         assert aside["y"] + aside["height"] <= references["y"]
         assert abs(aside["x"] - body["x"]) < 2
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_header_is_compact_and_no_text_is_under_13px_on_a_phone(
     browser, sample_url, kind
 ):
-    context, page = _open(browser, sample_url + PAGES[kind], 390, 844)
-    try:
+    with _opened(browser, sample_url + PAGES[kind], 390, 844) as page:
         assert _box(page, ".site-header")["height"] <= 120
         assert page.evaluate(SMALLEST_TEXT) == []
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_navigation_is_one_row_with_a_labelled_search_at_1280(
     browser, sample_url, kind
 ):
-    context, page = _open(browser, sample_url + PAGES[kind], 1280)
-    try:
+    with _opened(browser, sample_url + PAGES[kind], 1280) as page:
         rows = page.evaluate(
             "() => new Set([...document.querySelectorAll('.site-header nav li')]"
             ".map(li => Math.round(li.getBoundingClientRect().top))).size"
@@ -146,25 +139,19 @@ def test_navigation_is_one_row_with_a_labelled_search_at_1280(
             field = page.locator(".site-search input")
             label = page.locator(f"label[for='{field.get_attribute('id')}']")
             assert label.is_visible()
-    finally:
-        context.close()
 
 
 def test_body_lines_hold_60_to_75_characters_at_1280(browser, sample_url):
-    context, page = _open(browser, sample_url + ARTICLE, 1280)
-    try:
+    with _opened(browser, sample_url + ARTICLE, 1280) as page:
         lengths = page.evaluate(LINE_LENGTHS)
         assert len(lengths) >= 3
         average = sum(lengths) / len(lengths)
         assert 60 <= average <= 75, lengths
-    finally:
-        context.close()
 
 
 def test_text_is_set_in_a_named_font_of_the_stack(browser, sample_url):
-    context, page = _open(browser, sample_url + ARTICLE, 1280)
-    try:
-        cdp = context.new_cdp_session(page)
+    with _opened(browser, sample_url + ARTICLE, 1280) as page:
+        cdp = page.context.new_cdp_session(page)
         cdp.send("DOM.enable")
         cdp.send("CSS.enable")
         root = cdp.send("DOM.getDocument")["root"]["nodeId"]
@@ -174,13 +161,10 @@ def test_text_is_set_in_a_named_font_of_the_stack(browser, sample_url):
         fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         used = max(fonts, key=lambda f: f["glyphCount"])["familyName"]
         assert used in BODY_FONTS, fonts
-    finally:
-        context.close()
 
 
 def test_the_standfirst_differs_from_the_text_in_size_and_weight(browser, sample_url):
-    context, page = _open(browser, sample_url + ARTICLE, 1280)
-    try:
+    with _opened(browser, sample_url + ARTICLE, 1280) as page:
         style = (
             "s => { const c = getComputedStyle(document.querySelector(s));"
             " return [parseFloat(c.fontSize), Number(c.fontWeight)]; }"
@@ -189,5 +173,3 @@ def test_the_standfirst_differs_from_the_text_in_size_and_weight(browser, sample
         text = page.evaluate(style, ".article-body > p")
         assert standfirst[0] >= text[0] + 2
         assert standfirst[1] >= text[1] + 200
-    finally:
-        context.close()
