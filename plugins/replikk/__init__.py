@@ -8,12 +8,24 @@ variables it exposes and its settings.
 from __future__ import annotations
 
 import logging
+from operator import attrgetter
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
+from pelican.utils import order_content
 
-from . import feeds, i18n, owners, page, policy, reply, search, speed, workers
+from . import (
+    feeds,
+    i18n,
+    owners,
+    page,
+    policy,
+    reply,
+    search,
+    speed,
+    workers,
+)
 from .authors import attach_profiles, read_profiles, warn_missing_profiles
 from .citations import glue as citations_glue
 from .debate import diagram_glue
@@ -57,6 +69,41 @@ def plain_urls_for_originals(generator: ArticlesGenerator) -> None:
             fields = article.url_format
             article.override_url = settings["ARTICLE_URL"].format(**fields)
             article.override_save_as = settings["ARTICLE_SAVE_AS"].format(**fields)
+
+
+def in_stable_order(generator) -> None:
+    """Put what Pelican read in an order that does not depend on the process.
+
+    Pelican collects the files it reads in a set (``Generator.get_files``), so
+    the order they are read in follows the process's string hashing: two
+    articles of the same date, or the translations of one page, came out in
+    a different order from one run to the next. Here each list is first put in
+    the order of the files' paths, then sorted again by the setting that
+    orders it (a stable sort: ties keep the paths' order), and each item's
+    translations are ordered by language, then path.
+    """
+    is_pages = not isinstance(generator, ArticlesGenerator)
+    order_by = generator.settings["PAGE_ORDER_BY" if is_pages else "ARTICLE_ORDER_BY"]
+    originals, translations = (
+        (
+            ("pages", "hidden_pages", "draft_pages"),
+            ("translations", "hidden_translations", "draft_translations"),
+        )
+        if is_pages
+        else (
+            ("articles", "hidden_articles", "drafts"),
+            ("translations", "hidden_translations", "drafts_translations"),
+        )
+    )
+    for name in (*originals, *translations):
+        items = getattr(generator, name, None)
+        if not items:
+            continue
+        items.sort(key=attrgetter("source_path"))
+        if name in originals:
+            items[:] = order_content(items, order_by)
+        for item in items:
+            item.translations.sort(key=attrgetter("lang", "source_path"))
 
 
 def mark_pages(generator: ArticlesGenerator) -> None:
@@ -121,6 +168,8 @@ def register() -> None:
     signals.initialized.connect(prepare)
     signals.readers_init.connect(use_our_reader)
     signals.generator_init.connect(share_problems)
+    signals.article_generator_pretaxonomy.connect(in_stable_order)
+    signals.page_generator_finalized.connect(in_stable_order)
     signals.article_generator_pretaxonomy.connect(read_author_profiles)
     signals.article_generator_finalized.connect(link_debates)
     signals.get_generators.connect(add_generators)
