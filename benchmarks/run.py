@@ -72,7 +72,6 @@ def _worker(config: str, content: str, output: str, cache: str) -> None:
     Imports are made here, not at the top: the parent process never imports
     Pelican, and each configuration pays for its own imports.
     """
-    sys.path.insert(0, str(ROOT / "plugins"))
     override = {"PATH": content, "OUTPUT_PATH": output}
     if config == "plain":
         from pelican import Pelican  # noqa: PLC0415
@@ -80,8 +79,8 @@ def _worker(config: str, content: str, output: str, cache: str) -> None:
 
         Pelican(read_settings(str(PLAIN), override=override)).run()
         return
-    from replikk.build import build, preview  # noqa: PLC0415
-    from replikk.debate import glue  # noqa: PLC0415
+    from pelican.plugins.replikk.build import build, preview  # noqa: PLC0415
+    from pelican.plugins.replikk.debate import glue  # noqa: PLC0415
 
     # The debate plugin's own work (graph, validation, context), timed apart.
     spent = [0.0]

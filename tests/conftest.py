@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from replikk.build import Result, build, check
+from pelican.plugins.replikk.build import Result, build, check
 from tools.chromium import ARGS as CHROMIUM_ARGS
 from tools.chromium import DEFAULT as CHROMIUM_PATH
 
@@ -193,16 +193,16 @@ def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
 def readings_made(monkeypatch) -> list[str]:
     """The names of the files whose reading a build makes (not takes from
     the reading cache), in one process (``REPLIKK_PROCESSES = 1``)."""
-    import replikk.reader  # noqa: PLC0415 -- patched here only
+    from pelican.plugins.replikk import reader  # noqa: PLC0415 -- patched here only
 
     made: list[str] = []
-    reading = replikk.reader.ReplikkMarkdownReader.reading
+    reading = reader.ReplikkMarkdownReader.reading
 
     def counted(self, source_path, text):
         made.append(Path(source_path).name)
         return reading(self, source_path, text)
 
-    monkeypatch.setattr(replikk.reader.ReplikkMarkdownReader, "reading", counted)
+    monkeypatch.setattr(reader.ReplikkMarkdownReader, "reading", counted)
     return made
 
 

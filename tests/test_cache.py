@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from replikk import fingerprint, readcache
-from replikk.build import build
-from replikk.problems import ContentError
+from pelican.plugins.replikk import fingerprint, readcache
+from pelican.plugins.replikk.build import build
+from pelican.plugins.replikk.problems import ContentError
 
 from .conftest import ROOT, SETTINGS, _overrides, output_differences
 
@@ -133,7 +133,7 @@ def test_a_markdown_setting_reads_every_file_again(project):
                 "markdown.extensions.extra": {},
                 "markdown.extensions.toc": {"permalink": True},
                 "markdown.extensions.meta": {},
-                "replikk.markdown_ext.pullquote": {},
+                "pelican.plugins.replikk.markdown_ext.pullquote": {},
             },
             "output_format": "html5",
         }
@@ -194,9 +194,11 @@ def test_an_unreadable_cache_is_removed_with_one_line_and_the_build_goes_on(
     project.cached()
     database = project.root / "cache" / readcache.NAME
     database.write_bytes(b"this is not a database" * 100)
-    with caplog.at_level(logging.WARNING, logger="replikk.readcache"):
+    with caplog.at_level(logging.WARNING, logger="pelican.plugins.replikk.readcache"):
         assert project.same_as_cold() == []
-    warnings = [r for r in caplog.records if r.name == "replikk.readcache"]
+    warnings = [
+        r for r in caplog.records if r.name == "pelican.plugins.replikk.readcache"
+    ]
     assert len(warnings) == 1
     assert "cannot be read" in warnings[0].getMessage()
 

@@ -20,9 +20,9 @@ from bibtexparser import middlewares
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from replikk.citations import cite, crossref, glue, jsonld, sitemap
-from replikk.citations.settings import check, issn_ok, resolve
-from replikk.problems import ContentError
+from pelican.plugins.replikk.citations import cite, crossref, glue, jsonld, sitemap
+from pelican.plugins.replikk.citations.settings import check, issn_ok, resolve
+from pelican.plugins.replikk.problems import ContentError
 
 PUBLISH_SETTINGS = Path(__file__).resolve().parent.parent / "publishconf.py"
 # These articles are about citations: the publish policy (PUBLISH_REQUIRES,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from replikk.build import build
+from pelican.plugins.replikk.build import build
 
 from .conftest import SETTINGS, ContentFolder, _overrides, serve
 

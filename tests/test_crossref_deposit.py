@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from replikk.citations import crossref
-from replikk.citations.deposit import DepositError, write_deposit
+from pelican.plugins.replikk.citations import crossref
+from pelican.plugins.replikk.citations.deposit import DepositError, write_deposit
 
 from .conftest import invoke
 

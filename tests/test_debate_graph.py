@@ -6,15 +6,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from replikk.debate.graph import Entry, Withheld, build_graph
-from replikk.debate.targets import (
+from pelican.plugins.replikk.debate.graph import Entry, Withheld, build_graph
+from pelican.plugins.replikk.debate.targets import (
     DoiTarget,
     SlugTarget,
     TargetSyntaxError,
     UrlTarget,
     parse_target,
 )
-from replikk.problems import Severity
+from pelican.plugins.replikk.problems import Severity
 
 
 def entry(key: str, day: int, reply_to: str | None = None, **kw) -> Entry:

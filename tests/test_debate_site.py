@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from replikk.problems import ContentError
+from pelican.plugins.replikk.problems import ContentError
 
 from .conftest import ROOT as PROJECT
 

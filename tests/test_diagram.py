@@ -19,8 +19,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from replikk.debate.diagram import MAX_NESTING, Words, describe, render_html
-from replikk.debate.graph import Entry, build_graph
+from pelican.plugins.replikk.debate.diagram import (
+    MAX_NESTING,
+    Words,
+    describe,
+    render_html,
+)
+from pelican.plugins.replikk.debate.graph import Entry, build_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

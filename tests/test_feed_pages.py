@@ -21,8 +21,8 @@ import feedparser
 import pytest
 from lxml import etree
 
-from replikk.feeds import model
-from replikk.feeds.glue import check_settings, stylesheet_href
+from pelican.plugins.replikk.feeds import model
+from pelican.plugins.replikk.feeds.glue import check_settings, stylesheet_href
 
 ROOT = Path(__file__).resolve().parent.parent
 STRINGS = {

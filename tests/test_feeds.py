@@ -18,10 +18,10 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from replikk.feeds import model
-from replikk.feeds.glue import DEFAULTS, check_settings
-from replikk.feeds.threading import InReplyTo, Replies
-from replikk.problems import ContentError
+from pelican.plugins.replikk.feeds import model
+from pelican.plugins.replikk.feeds.glue import DEFAULTS, check_settings
+from pelican.plugins.replikk.feeds.threading import InReplyTo, Replies
+from pelican.plugins.replikk.problems import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISH = ROOT / "publishconf.py"

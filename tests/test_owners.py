@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from replikk.build import build
-from replikk.owners import OutputCollision, Owner, Owners
-from replikk.problems import ContentError
+from pelican.plugins.replikk.build import build
+from pelican.plugins.replikk.owners import OutputCollision, Owner, Owners
+from pelican.plugins.replikk.problems import ContentError
 
 from .conftest import ROOT, SETTINGS, _overrides, output_differences
 

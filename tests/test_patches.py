@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from pelican.generators import ArticlesGenerator
+from pelican.plugins import replikk
 
-import replikk
 from benchmarks.synth import generate
-from replikk import patches, speed
-from replikk.build import build, check
+from pelican.plugins.replikk import patches, speed
+from pelican.plugins.replikk.build import build, check
 
 from .conftest import ROOT, SETTINGS, _overrides, output_differences
 
@@ -68,7 +68,7 @@ def test_a_changed_pelican_function_keeps_pelicans_own_and_says_so(monkeypatch, 
             return None
 
         monkeypatch.setattr(ArticlesGenerator, "generate_tags", generate_tags)
-        with caplog.at_level(logging.WARNING, logger="replikk.patches"):
+        with caplog.at_level(logging.WARNING, logger="pelican.plugins.replikk.patches"):
             closed = patches.patch()
         assert closed == ["generate_tags"]
         assert ArticlesGenerator.generate_tags is generate_tags  # Pelican's runs

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import replikk.preview
-import replikk.reader
-from replikk.build import build, preview
-from replikk.preview import PreviewError
-from replikk.problems import ContentError
+from pelican.plugins.replikk import preview as previewing
+from pelican.plugins.replikk.build import build, preview
+from pelican.plugins.replikk.preview import PreviewError
+from pelican.plugins.replikk.problems import ContentError
 
 from .conftest import ROOT, SETTINGS, _overrides
 
@@ -98,13 +97,13 @@ def test_the_scan_is_kept_and_only_a_changed_file_is_read_again(tmp_path, monkey
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     read: list[str] = []
-    facts_of = replikk.preview.facts_of
+    facts_of = previewing.facts_of
 
     def counted(text, settings):
         read.append(text.split("\n", 1)[0])
         return facts_of(text, settings)
 
-    monkeypatch.setattr(replikk.preview, "facts_of", counted)
+    monkeypatch.setattr(previewing, "facts_of", counted)
     article = content / "artikler" / "2024" / "trening-er-ikke-bare-rad.md"
     _preview([article], tmp_path / "output", tmp_path / "cache", content)
     assert len(read) > 15

@@ -8,10 +8,16 @@ import json
 
 import pytest
 
-from replikk.build import check
-from replikk.policy import Policy, PolicyError, check_article, policy_of
-from replikk.problems import ContentError, Problems, Severity, counted, summary
-from replikk.scaffold import placeholder_texts
+from pelican.plugins.replikk.build import check
+from pelican.plugins.replikk.policy import Policy, PolicyError, check_article, policy_of
+from pelican.plugins.replikk.problems import (
+    ContentError,
+    Problems,
+    Severity,
+    counted,
+    summary,
+)
+from pelican.plugins.replikk.scaffold import placeholder_texts
 
 from .conftest import PUBLISH_SETTINGS, invoke
 

@@ -11,8 +11,11 @@ ASIDE = '<aside aria-hidden="true" class="pullquote">'
 
 def render(text: str, **config) -> str:
     md = markdown.Markdown(
-        extensions=["markdown.extensions.extra", "replikk.markdown_ext.pullquote"],
-        extension_configs={"replikk.markdown_ext.pullquote": config},
+        extensions=[
+            "markdown.extensions.extra",
+            "pelican.plugins.replikk.markdown_ext.pullquote",
+        ],
+        extension_configs={"pelican.plugins.replikk.markdown_ext.pullquote": config},
         output_format="html5",
     )
     return md.convert(text)

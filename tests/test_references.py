@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replikk.citations.references import (
+from pelican.plugins.replikk.citations.references import (
     _PIECES,
     Labels,
     _parsed_entries,

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from replikk.problems import ContentError
+from pelican.plugins.replikk.problems import ContentError
 
 from .conftest import ROOT, invoke
 

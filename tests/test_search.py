@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from replikk.build import build
+from pelican.plugins.replikk.build import build
 
 from .conftest import ROOT, SETTINGS, _overrides, serve
 

@@ -14,9 +14,9 @@ from urllib.parse import unquote
 
 import pytest
 
-import replikk.search
-from replikk.build import build
-from replikk.search import SearchIndexError, check_settings, index_site
+from pelican.plugins.replikk import search
+from pelican.plugins.replikk.build import build
+from pelican.plugins.replikk.search import SearchIndexError, check_settings, index_site
 
 from .conftest import ROOT, SETTINGS, _overrides, output_differences
 
@@ -36,7 +36,7 @@ def fragments(bundle: Path) -> dict[str, dict]:
 
 def pagefind_run(site: Path, bundle: Path, *options: str) -> None:
     """Pagefind run by hand over a site, as a user would."""
-    excluded = ", ".join(replikk.search.DEFAULTS["SEARCH_EXCLUDE"])
+    excluded = ", ".join(search.DEFAULTS["SEARCH_EXCLUDE"])
     command = [str(PAGEFIND), "--site", str(site), "--output-path", str(bundle)]
     command += ["--force-language", "nb", "--exclude-selectors", excluded]
     subprocess.run([*command, *options, "--silent"], check=True, capture_output=True)
@@ -200,7 +200,7 @@ def test_another_pagefind_version_is_refused_by_name(tmp_path):
 
 
 def test_no_pagefind_is_named_with_what_to_run(tmp_path, monkeypatch):
-    monkeypatch.setattr(replikk.search, "_installed", lambda settings: None)
+    monkeypatch.setattr(search, "_installed", lambda settings: None)
     write_page(tmp_path, "a/index.html", "<p>ord</p>")
     with pytest.raises(SearchIndexError, match="npm ci"):
         index_site(tmp_path, {"OUTPUT_PATH": str(tmp_path)})
@@ -226,13 +226,13 @@ def test_with_the_cache_only_parts_whose_pages_changed_are_indexed_again(
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     runs: list[str] = []
-    run = replikk.search._run_pagefind
+    run = search._run_pagefind
 
     def counted(site, pages, bundle, settings, work=None, copy=False):
         runs.append(pages[0].split("/", 1)[0])  # the part: its pages' year
         return run(site, pages, bundle, settings, work, copy)
 
-    monkeypatch.setattr(replikk.search, "_run_pagefind", counted)
+    monkeypatch.setattr(search, "_run_pagefind", counted)
     cache = {
         "CACHE_CONTENT": True,
         "LOAD_CONTENT_CACHE": True,
@@ -266,24 +266,24 @@ def test_a_part_indexed_early_is_used_only_if_its_pages_did_not_change(
     # Article pages are indexed while the rest of the site is written; a
     # page written again after that makes its part be indexed again.
     runs: list[str] = []
-    run = replikk.search._run_pagefind
+    run = search._run_pagefind
 
     def counted(site, pages, bundle, settings, work=None, copy=False):
         runs.append("early" if copy else "final")
         return run(site, pages, bundle, settings, work, copy)
 
-    started = replikk.search.Early.__init__
+    started = search.Early.__init__
 
     def then_changed(self, output, settings):
         started(self, output, settings)
         page = output / "2024" / "trening-er-ikke-bare-rad" / "index.html"
         page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
 
-    monkeypatch.setattr(replikk.search, "_run_pagefind", counted)
+    monkeypatch.setattr(search, "_run_pagefind", counted)
     output = tmp_path / "output"
     build(SETTINGS, _overrides(ROOT / "content", output, {}))
     assert runs == ["early"]  # its bundle was used
-    monkeypatch.setattr(replikk.search.Early, "__init__", then_changed)
+    monkeypatch.setattr(search.Early, "__init__", then_changed)
     runs.clear()
     build(SETTINGS, _overrides(ROOT / "content", output, {}))
     assert runs == ["early", "final"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from tornado import httpserver, netutil, web
 
-from tools.server import LivereloadHandler
+from pelican.plugins.replikk.server import LivereloadHandler
 
 from .conftest import ROOT
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from replikk.build import build
-from replikk.i18n import load_strings
+from pelican.plugins.replikk.build import build
+from pelican.plugins.replikk.i18n import load_strings
 
 from .conftest import ROOT, SETTINGS, Site, _overrides
 

@@ -12,10 +12,14 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replikk.build import build
-from replikk.citations.references import link_references
-from replikk.debate.targets import TargetSyntaxError, parse_target, split_targets
-from replikk.problems import ContentError
+from pelican.plugins.replikk.build import build
+from pelican.plugins.replikk.citations.references import link_references
+from pelican.plugins.replikk.debate.targets import (
+    TargetSyntaxError,
+    parse_target,
+    split_targets,
+)
+from pelican.plugins.replikk.problems import ContentError
 
 from .conftest import ROOT, SETTINGS, _overrides, output_differences
 

@@ -19,10 +19,15 @@ from pelican.utils import slugify
 from smartypants import _tokenize
 from typogrify.filters import widont as typogrify_widont
 
-from replikk import reader as replikk_reader
-from replikk.typography import Options, TypographySettingError, text, typeset
-from replikk.typography.glue import check_settings
-from replikk.typography.widont import widont
+from pelican.plugins.replikk import reader as replikk_reader
+from pelican.plugins.replikk.typography import (
+    Options,
+    TypographySettingError,
+    text,
+    typeset,
+)
+from pelican.plugins.replikk.typography.glue import check_settings
+from pelican.plugins.replikk.typography.widont import widont
 
 SETTINGS = Path(__file__).resolve().parent.parent / "pelicanconf.py"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synth import generate
-from replikk import workers
-from replikk.build import build
-from replikk.problems import ContentError
+from pelican.plugins.replikk import workers
+from pelican.plugins.replikk.build import build
+from pelican.plugins.replikk.problems import ContentError
 
 from .conftest import ROOT, SETTINGS, _overrides, output_differences
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from pelican.plugins.replikk.server import served
 from tools import chromium
 from tools.pages import Page, pick
-from tools.server import served
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = " ".join(("--headless=new", *chromium.ARGS))

@@ -14,9 +14,9 @@ from pathlib import Path
 from playwright.sync_api import Page as Tab
 from playwright.sync_api import sync_playwright
 
+from pelican.plugins.replikk.server import served
 from tools import chromium
 from tools.pages import Page, pick
-from tools.server import served
 
 CHROMIUM = os.environ.get("CHROMIUM", chromium.DEFAULT)
 SCHEMES = ("light", "dark")

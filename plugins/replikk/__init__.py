@@ -24,6 +24,7 @@ from . import (
     reply,
     search,
     speed,
+    versions,
     workers,
 )
 from .authors import attach_profiles, read_profiles, warn_missing_profiles
@@ -164,6 +165,7 @@ PARTS: list = [speed, typography_glue, feeds, search, citations_glue, reply]
 
 
 def register() -> None:
+    signals.initialized.connect(versions.warn_once)
     signals.initialized.connect(open_cache)
     signals.initialized.connect(prepare)
     signals.readers_init.connect(use_our_reader)

@@ -180,7 +180,13 @@ PLUGIN = Path(__file__).resolve().parent
 
 def build_digest(settings: Mapping[str, object]) -> str:
     """What every file of a build is read with: settings, the plugin's and
-    the theme's files, the packages' and Python's versions."""
+    the theme's files (the site's overrides of its templates too), the
+    packages' and Python's versions."""
     theme = settings.get("THEME")
-    code = files_digest([PLUGIN, *([theme] if theme else [])])
+    overrides = [
+        folder
+        for folder in settings.get("THEME_TEMPLATES_OVERRIDES") or ()
+        if Path(folder).is_dir()
+    ]
+    code = files_digest([PLUGIN, *([theme] if theme else []), *overrides])
     return _hex(f"{settings_digest(settings)}|{code}|{versions()}".encode())

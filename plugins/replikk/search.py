@@ -363,6 +363,13 @@ def _installed(settings: dict) -> Path | None:
     return None
 
 
+def installed_version(settings: dict) -> str | None:
+    """The version of the Pagefind a build would use, or None if none is found."""
+    configured = settings.get("SEARCH_PAGEFIND")
+    found = Path(configured) if configured else _installed(settings)
+    return _version_of(str(found)) if found else None
+
+
 @cache
 def _version_of(command: str) -> str | None:
     try:

@@ -13,7 +13,7 @@ of it (it is not a quotation from another source, so not ``blockquote``);
 reader should read it once. ``{.pullquote}`` is accepted as pandoc writes it.
 A fence that is never closed is left as text, as pandoc leaves it.
 
-Registered in settings as ``"replikk.markdown_ext.pullquote": {}``.
+Registered in settings as ``"pelican.plugins.replikk.markdown_ext.pullquote": {}``.
 """
 
 from __future__ import annotations

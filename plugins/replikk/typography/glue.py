@@ -1,7 +1,7 @@
 """Pelican glue for typography: called by the reader, as part of a file's reading.
 
 The reading cache (``replikk.readcache``) keeps each file's reading, so
-typography applied in :class:`replikk.reader.ReplikkMarkdownReader` is done
+typography applied in :class:`reader.ReplikkMarkdownReader` is done
 once per file and reused while the file and the settings are unchanged;
 Pelican's own ``TYPOGRIFY`` runs after the reader, on every build, and must
 stay False.
