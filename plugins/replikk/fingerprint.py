@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import marshal
 import os
 import re
 import sys
+import types
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import metadata
@@ -107,7 +107,7 @@ def _canonical_container(value: object, out: list[str], seen: set[int]) -> None:
     elif isinstance(value, set | frozenset):
         out.append(f"{type(value).__name__}<{','.join(sorted(map(_text_of, value)))}>")
     elif callable(value) and hasattr(value, "__code__"):
-        code = marshal.dumps(value.__code__)
+        code = _code_text(value.__code__)
         out.append(f"fn:{value.__module__}.{value.__qualname__}:{_hex(code)}")
         _canonical(getattr(value, "__defaults__", None), out, seen)
     elif isinstance(value, type) or (
@@ -127,6 +127,37 @@ def _canonical_container(value: object, out: list[str], seen: set[int]) -> None:
         out.append(")")
     else:
         out.append(f"repr:{_ADDRESS.sub('', repr(value))}")
+
+
+def _code_text(code: types.CodeType) -> bytes:
+    """A function's code, the same for the same source in any process.
+
+    Not ``marshal.dumps``: marshal marks an object it writes as shared when
+    its reference count is above one, so the bytes of the same code change
+    once something else holds one of its constants, and it writes a
+    frozenset constant (``x in {"a", "b"}``) in the process's hash order.
+    """
+    parts = [
+        code.co_code,
+        repr(
+            (
+                code.co_names,
+                code.co_varnames,
+                code.co_freevars,
+                code.co_cellvars,
+                code.co_argcount,
+                code.co_posonlyargcount,
+                code.co_kwonlyargcount,
+                code.co_flags,
+            )
+        ).encode(),
+    ]
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            parts.append(_code_text(constant))
+        else:
+            parts.append(_text_of(constant).encode("utf-8", "surrogatepass"))
+    return b"\x1e".join(parts)
 
 
 def _text_of(value: object) -> str:
