@@ -93,12 +93,14 @@ def report(
         line("Written:")
     else:
         line(
-            "Nothing written: every file must import (or give --skip-bad). It would write:"
+            "Nothing written: every file must import (or give --skip-bad). It would "
+            "write:"
         )
     for item in plan.writes:
         status = STATUS_WORDS.get(item.status, item.status)
         line(
-            f"  {status:<10} {_shown(item.path)}  ({item.what}, from {_shown(item.source)})"
+            f"  {status:<10} {_shown(item.path)}  ({item.what}, from "
+            f"{_shown(item.source)})"
         )
     if not plan.writes:
         line("  (nothing)")

@@ -112,7 +112,8 @@ def contributors(
         if ";" in name:
             ctx.note(
                 contrib,
-                f"';' in the name {name!r} written as ',' (Authors separates names with ';')",
+                f"';' in the name {name!r} written as ',' (Authors separates names "
+                "with ';')",
                 Kind.WARNING,
             )
             name = name.replace(";", ",")

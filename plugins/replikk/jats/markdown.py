@@ -263,42 +263,41 @@ class Inline:
         name = local(child)
         if not name:
             return []
+        special = {
+            "sup": self.script,
+            "sub": self.script,
+            "xref": self.xref,
+            "monospace": lambda c: [self.code(plain(c))],
+            "strike": lambda c: [f"<del>{self.join(self.tokens(c))}</del>"],
+            "ext-link": lambda c: [self.link(c, href(c) or plain(c))],
+            "uri": lambda c: [self.link(c, href(c) or plain(c))],
+            "email": lambda c: [self.link(c, f"mailto:{plain(c)}", text=plain(c))],
+            "inline-formula": lambda c: [self.formula(c, block=False)],
+            "break": lambda c: ["<br>"],
+        }.get(name)
+        if special is not None:
+            return special(child)
         if name in INLINE_STYLES:
             return [self.styled(child, *INLINE_STYLES[name])]
-        if name in {"sup", "sub"}:
-            inner = self.tokens(child)
-            if (
-                inner
-                and all(_citation_part(t) for t in inner)
-                and any(isinstance(t, Cite) for t in inner)
-            ):
-                return inner  # a superscript citation: (n) instead
-            text = self.join(inner)
-            return [f"<{name}>{text}</{name}>"] if text.strip() else [text]
-        if name == "monospace":
-            return [self.code(plain(child))]
-        if name == "strike":
-            return [f"<del>{self.join(self.tokens(child))}</del>"]
-        if name in {"ext-link", "uri"}:
-            return [self.link(child, href(child) or plain(child))]
-        if name == "email":
-            address = plain(child)
-            return [self.link(child, f"mailto:{address}", text=address)]
-        if name == "xref":
-            return self.xref(child)
-        if name == "inline-formula":
-            return [self.formula(child, block=False)]
-        if name == "break":
-            return ["<br>"]
         if name in PLAIN_INLINE:
-            return self.tokens(child)
-        if name in {"inline-graphic", "private-char", "fn", "inline-media"}:
-            self.ctx.note(child, f"<{name}> is not mapped; its text is kept")
             return self.tokens(child)
         if name in BLOCKS:  # handled by the block writer; here only as text
             return [Raw(" " + plain(child) + " ")]
         self.ctx.note(child, f"<{name}> is not mapped; its text is kept")
         return self.tokens(child)
+
+    def script(self, child: etree._Element) -> list[Token]:
+        """``sup``/``sub``; a superscript citation becomes ``(n)`` instead."""
+        name = local(child)
+        inner = self.tokens(child)
+        if (
+            inner
+            and all(_citation_part(t) for t in inner)
+            and any(isinstance(t, Cite) for t in inner)
+        ):
+            return inner
+        text = self.join(inner)
+        return [f"<{name}>{text}</{name}>"] if text.strip() else [text]
 
     def styled(self, child: etree._Element, left: str, right: str, tag: str) -> str:
         text = self.join(self.tokens(child))
@@ -324,7 +323,8 @@ class Inline:
         if target is None:
             self.ctx.note(
                 child,
-                f"link to {url!r} left out (not http, https, ftp or mailto); its text is kept",
+                f"link to {url!r} left out (not http, https, ftp or mailto); its text "
+                "is kept",
             )
             return self.escape(shown) if text is not None else shown
         if self.html:
@@ -343,7 +343,8 @@ class Inline:
             if not rids or not any(r in self.ctx.ref_order for r in rids):
                 self.ctx.note(
                     child,
-                    f"citation of {child.get('rid')!r}, which is not in the reference list; its text is kept",
+                    f"citation of {child.get('rid')!r}, which is not in the reference "
+                    "list; its text is kept",
                 )
                 return self.tokens(child)
             return [Cite(rids, plain(child))]
@@ -524,14 +525,16 @@ def formula(
         source = plain(tex)
         ctx.note(
             tex,
-            "TeX kept as its source, in code: the content format renders MathML, not TeX",
+            "TeX kept as its source, in code: the content format renders MathML, not "
+            "TeX",
         )
         if block:
             return f"```latex\n{source}\n```"
         return Inline(ctx, html_mode=html_mode).code(source)
     ctx.note(
         element,
-        "formula with neither MathML nor TeX (an image?) is not mapped; its text is kept",
+        "formula with neither MathML nor TeX (an image?) is not mapped; its text is "
+        "kept",
     )
     return html.escape(plain(element), quote=False)
 
@@ -584,7 +587,16 @@ class Blocks:
                 first = next((c for c in child if isinstance(c.tag, str)), None)
                 return self.block(first, depth) if first is not None else []
             return self.of(child, depth)
-        if name in {"title", "label", "caption", "attrib", "sec-meta", "object-id", "ref-list", "fn-group"}:
+        if name in {
+            "title",
+            "label",
+            "caption",
+            "attrib",
+            "sec-meta",
+            "object-id",
+            "ref-list",
+            "fn-group",
+        }:
             return []  # read by whoever owns them
         if not name:
             return []
@@ -624,7 +636,8 @@ class Blocks:
             if depth > 6:
                 self.ctx.note(
                     sec,
-                    f"section at depth {depth - 1} written as a level-6 heading (Markdown has six)",
+                    f"section at depth {depth - 1} written as a level-6 heading "
+                    "(Markdown has six)",
                     Kind.WARNING,
                 )
             label = plain(sec.find("label"))
@@ -646,7 +659,8 @@ class Blocks:
         if kind not in {"order", "bullet", "simple", ""} and ordered:
             self.ctx.note(
                 element,
-                f"list-type {kind!r} written as a numbered list (Markdown numbers with digits)",
+                f"list-type {kind!r} written as a numbered list (Markdown numbers "
+                "with digits)",
             )
         items: list[str] = []
         loose = False
@@ -680,7 +694,8 @@ class Blocks:
         blocks = [b for b in self.of(element, depth)]
         attribution = element.find("attrib")
         said = " ".join(plain(p) for p in element if local(p) != "attrib")
-        kind = f"{element.get('specific-use', '')} {element.get('content-type', '')}".lower()
+        kind = " ".join(element.get(a, "") for a in ("specific-use", "content-type"))
+        kind = kind.lower()
         repeats = _normal(said) and _normal(said) in self.ctx.quoted_text
         if (
             (repeats or "pull" in kind)
@@ -692,7 +707,8 @@ class Blocks:
         why = (
             "a second pull quote (the content format allows one)"
             if self.ctx.pullquotes
-            else "it does not repeat the text, and a pull quote is hidden from screen readers"
+            else "it does not repeat the text, and a pull quote is hidden from"
+            " screen readers"
         )
         self.ctx.note(
             element, f"disp-quote kept as a block quotation (>): {why}", Kind.MAPPED
@@ -758,7 +774,8 @@ class Blocks:
         if markdown is None:
             self.ctx.note(
                 table,
-                "table kept as HTML (cells span rows or columns, hold blocks, or it has no single header row)",
+                "table kept as HTML (cells span rows or columns, hold blocks, or it "
+                "has no single header row)",
                 Kind.MAPPED,
             )
             blocks.append(self._html_table(table))
@@ -907,7 +924,8 @@ class Blocks:
             url = safe_url(link)
             self.ctx.note(
                 graphic,
-                f"image {link!r} not fetched (the importer never fetches): linked from the caption",
+                f"image {link!r} not fetched (the importer never fetches): linked "
+                "from the caption",
                 Kind.WARNING,
             )
             if url is None:
@@ -924,7 +942,8 @@ class Blocks:
         if found.suffix.lower() in OTHER_IMAGES:
             self.ctx.note(
                 graphic,
-                f"image {found.name!r} copied, but browsers cannot show {found.suffix} files: convert it",
+                f"image {found.name!r} copied, but browsers cannot show "
+                f"{found.suffix} files: convert it",
                 Kind.WARNING,
             )
         name = found.name

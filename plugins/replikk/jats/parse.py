@@ -13,7 +13,7 @@ JATS                                                        content format
 ``history/date[@date-type=received|accepted]``              ``Received``/``Accepted``
 ``article-id[@pub-id-type=doi]``                            ``DOI``
 ``kwd-group/kwd``                                           ``Tags``
-``subj-group/subject``, else ``@article-type``              ``Category`` (``JATS_SECTIONS``)
+``subj-group/subject``, else ``@article-type``              ``Category`` (setting)
 ``@xml:lang`` (JATS's default: ``en``)                      ``Lang``
 ``abstract`` (its only or first paragraph)                  ``Summary``
 ``fn[@fn-type=conflict|COI-statement]``                     ``Competing_interests``
@@ -145,130 +145,127 @@ class _Reader:
     def article(
         self, element, meta, parent: Imported | None, siblings: list[Imported]
     ) -> Imported:
+        """One article (or sub-article), then its sub-articles, in order."""
         xpath = self.xpath(element)
         article_type = (element.get("article-type") or "").lower()
-        lang_raw = element.get(XML_LANG)
         item = Imported(self.source, xpath, article_type, title="", lang="en")
         self.found.append(item)
-        if meta is None:
-            meta = etree.Element(
-                "front-stub"
-            )  # nothing to read: every field reported missing
-            item.note(
-                xpath, "no article-meta (or front-stub): no metadata", Kind.WARNING
-            )
-        meta_path = self.xpath(meta) if meta.getparent() is not None else xpath
-
-        # Lang
-        item.lang = self._lang(item, lang_raw, parent, xpath)
+        if meta is None:  # nothing to read: every field is reported missing
+            meta = etree.Element("front-stub")
+            item.note(xpath, "no article-meta (or front-stub)", Kind.WARNING)
+        item.lang = self._lang(item, element.get(XML_LANG), parent, xpath)
         item.fields["Lang"] = item.lang
-        # Title
+        self._title(item, meta, parent)
+        self._doi(item, meta)
+        self._dates(item, meta, parent)
+        self._authors(item, meta, element, parent)
+        self._category(item, meta, parent)
+        self._tags(item, meta, parent)
+        self._summary(item, meta, element)
+        self._competing(item, meta, element)
+        self._relations(item, meta)
+        if parent is not None:
+            item.parent = self._answered(item, parent, siblings)
+        self._body(item, element)
+        # Sub-articles: a decision letter answers this; a reply, the letter.
+        children: list[Imported] = []
+        for child in element:
+            if local(child) not in {"sub-article", "response"}:
+                continue
+            stub = next(
+                (
+                    found
+                    for path in ("front-stub", "front/article-meta", "front")
+                    if (found := child.find(path)) is not None
+                ),
+                None,
+            )
+            sub = self.article(child, stub, item, children)
+            if local(child) == "response" and not sub.article_type:
+                sub.article_type = "reply"
+            children.append(sub)
+        return item
+
+    def _where(self, meta, item: Imported) -> str:
+        return self.xpath(meta) if meta.getparent() is not None else item.xpath
+
+    def _title(self, item: Imported, meta, parent: Imported | None) -> None:
         title = meta.find("title-group/article-title")
         text = plain(title)
         subtitle = plain(meta.find("title-group/subtitle"))
         if subtitle:
             text = f"{text}: {subtitle}" if text else subtitle
         if not text and parent is not None:
-            text = SUB_TITLES.get(article_type, ("", ""))[0 if item.lang != "en" else 1]
+            names = SUB_TITLES.get(item.article_type, ("", ""))
+            text = names[0 if item.lang != "en" else 1]
             if text:
-                item.note(
-                    xpath, f"no title: {text!r} from its article-type", Kind.MAPPED
-                )
+                item.note(item.xpath, f"no title: {text!r}", Kind.MAPPED)
         if not text:
-            item.note(meta_path, "no article-title: Title is required", Kind.ERROR)
+            item.note(self._where(meta, item), "no article-title", Kind.ERROR)
         item.title = text
         self._field(item, "Title", text, title)
-        # DOI
+
+    def _doi(self, item: Imported, meta) -> None:
         for article_id in meta.findall("article-id"):
-            if (article_id.get("pub-id-type") or "").lower() == "doi":
-                written = plain(article_id)
-                try:
-                    item.doi = normalise_doi(written)
-                except TargetSyntaxError as exc:
-                    item.note(
-                        self.xpath(article_id), f"{exc}: DOI left out", Kind.WARNING
-                    )
-                    continue
-                # As the journal writes it (DOIs ignore case; item.doi is lower).
-                self._field(
-                    item, "DOI", strip_doi_prefix(written) or written, article_id
-                )
-                break
-        # Dates
+            if (article_id.get("pub-id-type") or "").lower() != "doi":
+                continue
+            written = plain(article_id)
+            try:
+                item.doi = normalise_doi(written)
+            except TargetSyntaxError as exc:
+                where = self.xpath(article_id)
+                item.note(where, f"{exc}: DOI left out", Kind.WARNING)
+                continue
+            # As the journal writes it (DOIs ignore case; item.doi is lower).
+            bare = strip_doi_prefix(written) or written
+            self._field(item, "DOI", bare, article_id)
+            return
+
+    def _dates(self, item: Imported, meta, parent: Imported | None) -> None:
         item.date = self._pub_date(item, meta)
-        if item.date is None and parent is not None:
+        if item.date is None and parent is not None and parent.date:
             item.date = parent.date
-            if item.date:
-                item.note(
-                    xpath,
-                    f"Date {item.date.isoformat()}: the parent article's (no pub-date of its own)",
-                    Kind.MAPPED,
-                )
+            item.note(
+                item.xpath,
+                f"Date {item.date.isoformat()}: the parent article's",
+                Kind.MAPPED,
+            )
         if item.date is None:
-            item.note(meta_path, "no pub-date: Date is required", Kind.ERROR)
+            item.note(self._where(meta, item), "no pub-date", Kind.ERROR)
         else:
             item.fields["Date"] = item.date.isoformat()
         for kind in ("received", "accepted"):
-            found = next(
-                (
-                    d
-                    for d in meta.findall("history/date")
-                    if (d.get("date-type") or "").lower() == kind
-                ),
-                None,
-            )
-            if found is None:
+            found = [
+                d
+                for d in meta.findall("history/date")
+                if (d.get("date-type") or "").lower() == kind
+            ]
+            if not found:
                 continue
-            value, exact = _date(found)
+            value, exact = _date(found[0])
             if value is None or not exact:
                 item.note(
-                    self.xpath(found),
-                    f"{kind} date is not a whole date (year, month, day): not mapped",
+                    self.xpath(found[0]),
+                    f"{kind} date is not a whole date (year, month, day)",
                 )
                 continue
-            self._field(item, kind.capitalize(), value.isoformat(), found)
-        # Authors
+            self._field(item, kind.capitalize(), value.isoformat(), found[0])
+
+    def _authors(self, item: Imported, meta, element, parent: Imported | None):
         ctx = self._context(element, item)
         people = contributors(meta, ctx, self.root, any_type=parent is not None)
-        inherited = False
-        if not people and parent is not None and article_type in RESPONSES:
-            people, inherited = list(parent.authors), True
-            item.note(
-                xpath, "no contributors: Authors are the parent article's", Kind.MAPPED
-            )
-        if not people:
-            item.note(meta_path, "no contributor: Authors is required", Kind.ERROR)
-        item.authors = people
         item.notes += ctx.notes
-        if people:
-            item.fields["Authors"] = "; ".join(p.name for p in people)
-            for person in [] if inherited else people:
-                item.note(person.xpath, f"Authors: {person.name}", Kind.MAPPED)
-        # Category, Tags, Summary, Competing_interests
-        self._category(item, meta, parent)
-        self._tags(item, meta, parent)
-        self._summary(item, meta, element)
-        self._competing(item, meta, element)
-        # Relations
-        self._relations(item, meta)
-        if parent is not None:
-            item.parent = self._answered(item, parent, siblings)
-        # Body and references
-        self._body(item, element, parent)
-        # Sub-articles: a decision letter answers this; a reply, the letter.
-        children: list[Imported] = []
-        for child in element:
-            if local(child) in {"sub-article", "response"}:
-                stub = child.find("front-stub")
-                if stub is None:
-                    stub = child.find("front/article-meta")
-                if stub is None:
-                    stub = child.find("front")
-                sub = self.article(child, stub, item, children)
-                if local(child) == "response" and not sub.article_type:
-                    sub.article_type = "reply"
-                children.append(sub)
-        return item
+        inherited = False
+        if not people and parent is not None and item.article_type in RESPONSES:
+            people, inherited = list(parent.authors), True
+            item.note(item.xpath, "Authors: the parent article's", Kind.MAPPED)
+        if not people:
+            item.note(self._where(meta, item), "no contributor", Kind.ERROR)
+            return
+        item.authors = people
+        item.fields["Authors"] = "; ".join(p.name for p in people)
+        for person in [] if inherited else people:
+            item.note(person.xpath, f"Authors: {person.name}", Kind.MAPPED)
 
     # -- fields ---------------------------------------------------------------
 
@@ -296,7 +293,8 @@ class _Reader:
         if lang not in LANGUAGES:
             item.note(
                 xpath,
-                f"xml:lang {raw!r} is not a language of the archive ({', '.join(LANGUAGES)})",
+                f"xml:lang {raw!r} is not a language of the archive "
+                f"({', '.join(LANGUAGES)})",
                 Kind.ERROR,
             )
             return "en"
@@ -372,7 +370,8 @@ class _Reader:
             if group not in chosen:
                 item.note(
                     self.xpath(group),
-                    f"kwd-group in {group.get(XML_LANG)!r}, not the article's language: not mapped",
+                    f"kwd-group in {group.get(XML_LANG)!r}, not the article's "
+                    "language: not mapped",
                 )
         tags: list[str] = []
         for group in chosen:
@@ -421,7 +420,8 @@ class _Reader:
         if len(paragraphs) > 1:
             item.note(
                 self.xpath(abstract),
-                f"Summary is the abstract's first paragraph (of {len(paragraphs)}); the rest is not mapped",
+                f"Summary is the abstract's first paragraph (of {len(paragraphs)}); "
+                "the rest is not mapped",
                 Kind.WARNING,
             )
         self._field(item, "Summary", text, paragraphs[0])
@@ -450,7 +450,8 @@ class _Reader:
             if relation is None:
                 item.note(
                     xpath,
-                    f"related-article ({kind or 'no type'}) names no DOI or http(s) URL: not mapped",
+                    f"related-article ({kind or 'no type'}) names no DOI or http(s) "
+                    "URL: not mapped",
                     Kind.WARNING,
                 )
                 continue
@@ -463,7 +464,8 @@ class _Reader:
             else:
                 item.note(
                     xpath,
-                    f"related-article type {kind!r} is not a reply relation: not mapped",
+                    f"related-article type {kind!r} is not a reply relation: not "
+                    "mapped",
                 )
 
     def _answered(
@@ -490,7 +492,7 @@ class _Reader:
             cite=cite,
         )
 
-    def _body(self, item: Imported, element, parent: Imported | None) -> None:
+    def _body(self, item: Imported, element) -> None:
         ctx = self._context(element, item)
         body = element.find("body")
         blocks: list[str] = []
@@ -514,7 +516,8 @@ class _Reader:
             ctx.number(rid)
             item.note(
                 self.xpath(by_id[rid]),
-                f"reference {rid!r} is not cited in the text: numbered {ctx.numbers[rid]}, after those that are",
+                f"reference {rid!r} is not cited in the text: numbered "
+                f"{ctx.numbers[rid]}, after those that are",
                 Kind.WARNING,
             )
         for rid, _number in sorted(ctx.numbers.items(), key=lambda kv: kv[1]):
@@ -563,7 +566,8 @@ class _Reader:
                     if (fn.get("fn-type") or "").lower() not in COMPETING:
                         item.note(
                             self.xpath(fn),
-                            f"footnote ({fn.get('fn-type') or 'no type'}) is not mapped: {plain(fn)[:60]!r}",
+                            f"footnote ({fn.get('fn-type') or 'no type'}) is not "
+                            f"mapped: {plain(fn)[:60]!r}",
                         )
             elif name in {"glossary", "def-list"}:
                 item.note(self.xpath(child), f"<{name}> is not mapped")

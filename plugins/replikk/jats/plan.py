@@ -58,7 +58,8 @@ FIELD_ORDER = (
     "Retracted",
 )
 MARKER = re.compile(
-    r"^<!-- jats-import source=(?P<source>\S+) sha256=(?P<digest>[0-9a-f]{64})\b.*-->\n\n?",
+    r"^<!-- jats-import source=(?P<source>\S+) sha256=(?P<digest>[0-9a-f]{64})\b"
+    r".*-->\n\n?",
     re.MULTILINE,
 )
 MARKER_TEXT = (
@@ -234,6 +235,10 @@ class Planner:
         plan.bad.setdefault(item.source, []).append(note)
 
     def _slugs(self, items: list[Imported], plan: Plan) -> None:
+        self._dois(items, plan)
+        self._paths(items, plan)
+
+    def _dois(self, items: list[Imported], plan: Plan) -> None:
         by_doi: dict[str, Imported] = {}
         for item in items:
             if not item.doi:
@@ -243,12 +248,14 @@ class Planner:
                 self._error(
                     plan,
                     item,
-                    f"DOI {item.doi} is also the DOI of {other.label}: one of them is wrong",
+                    f"DOI {item.doi} is also the DOI of {other.label}: one of them is "
+                    "wrong",
                 )
                 self._error(
                     plan,
                     other,
-                    f"DOI {item.doi} is also the DOI of {item.label}: one of them is wrong",
+                    f"DOI {item.doi} is also the DOI of {item.label}: one of them is "
+                    "wrong",
                 )
             elif other is not None:
                 self._error(
@@ -262,8 +269,11 @@ class Planner:
                 self._error(
                     plan,
                     item,
-                    f"DOI {item.doi} is already in the archive: {archived.path} (written by hand, not imported; not replaced)",
+                    f"DOI {item.doi} is already in the archive: {archived.path} "
+                    "(written by hand, not imported; not replaced)",
                 )
+
+    def _paths(self, items: list[Imported], plan: Plan) -> None:
         paths: dict[Path, Imported] = {}
         for item in items:
             previous = self.by_doi.get(item.doi) if item.doi else None
@@ -292,12 +302,14 @@ class Planner:
                 self._error(
                     plan,
                     item,
-                    f"slug {item.slug!r} is also the slug of {taken.label}: change one title",
+                    f"slug {item.slug!r} is also the slug of {taken.label}: change "
+                    "one title",
                 )
                 self._error(
                     plan,
                     taken,
-                    f"slug {item.slug!r} is also the slug of {item.label}: change one title",
+                    f"slug {item.slug!r} is also the slug of {item.label}: change one "
+                    "title",
                 )
             paths[path] = item
             plan.paths[id(item)] = path
@@ -329,7 +341,9 @@ class Planner:
                 )
                 item.note(
                     item.xpath,
-                    f"Reply_to: {targets[-1]} (the {'decision letter' if parent.is_sub_article else 'article'} it is printed with)",
+                    f"Reply_to: {targets[-1]} (the "
+                    f"{'decision letter' if parent.is_sub_article else 'article'} it "
+                    "is printed with)",
                     Kind.MAPPED,
                 )
             for relation in item.relations:
@@ -346,37 +360,7 @@ class Planner:
                 if value in targets:
                     continue
                 targets.append(value)
-                inside = run_doi.get(relation.target) if relation.is_doi else None
-                archived = self.by_doi.get(relation.target) if relation.is_doi else None
-                if inside is not None:
-                    where = f"the imported {inside.label} ({inside.slug})"
-                    answered.append(
-                        (inside.date.isoformat() if inside.date else "", inside.label)
-                    )
-                elif archived is not None:
-                    where = f"the archive's {archived.path}"
-                    answered.append((archived.date, str(archived.path)))
-                else:
-                    title = item.reference_titles.get(relation.target) or relation.title
-                    if title:
-                        titles.append(title)
-                        source = (
-                            "the reference list"
-                            if relation.target in item.reference_titles
-                            else "the related-article's text"
-                        )
-                        where = f"an external work, titled {title!r} from {source}"
-                    else:
-                        where = "an external work with no title known (it is not in the reference list)"
-                        item.note(
-                            relation.xpath, f"Reply_to {value}: {where}", Kind.WARNING
-                        )
-                        continue
-                item.note(
-                    relation.xpath,
-                    f"Reply_to: {value} ({relation.type}) → {where}",
-                    Kind.MAPPED,
-                )
+                self._resolve(item, relation, value, run_doi, titles, answered)
             if targets:
                 item.fields["Reply_to"] = ", ".join(targets)
             if len(titles) == 1:
@@ -394,6 +378,48 @@ class Planner:
             self._corrections(item, run_doi, plan)
         return found
 
+    def _resolve(
+        self,
+        item: Imported,
+        relation,
+        value: str,
+        run_doi: dict,
+        titles: list[str],
+        answered: list[tuple[str, str]],
+    ) -> None:
+        """Report where a Reply_to target leads; note its date and title."""
+        inside = run_doi.get(relation.target) if relation.is_doi else None
+        archived = self.by_doi.get(relation.target) if relation.is_doi else None
+        if inside is not None:
+            where = f"the imported {inside.label} ({inside.slug})"
+            answered.append(
+                (inside.date.isoformat() if inside.date else "", inside.label)
+            )
+        elif archived is not None:
+            where = f"the archive's {archived.path}"
+            answered.append((archived.date, str(archived.path)))
+        else:
+            title = item.reference_titles.get(relation.target) or relation.title
+            if not title:
+                where = (
+                    "an external work with no title known"
+                    " (it is not in the reference list)"
+                )
+                item.note(relation.xpath, f"Reply_to {value}: {where}", Kind.WARNING)
+                return
+            titles.append(title)
+            source = (
+                "the reference list"
+                if relation.target in item.reference_titles
+                else "the related-article's text"
+            )
+            where = f"an external work, titled {title!r} from {source}"
+        item.note(
+            relation.xpath,
+            f"Reply_to: {value} ({relation.type}) → {where}",
+            Kind.MAPPED,
+        )
+
     def _converse(
         self, item: Imported, items: list[Imported], run_doi: dict, plan: Plan
     ):
@@ -409,13 +435,15 @@ class Planner:
                     if not agrees:
                         item.note(
                             relation.xpath,
-                            f"companion {relation.target}: {other.label} does not name this article as its companion",
+                            f"companion {relation.target}: {other.label} does not "
+                            "name this article as its companion",
                             Kind.WARNING,
                         )
                         continue
                 item.note(
                     relation.xpath,
-                    f"companion {relation.target}: companions are not replies; the content format has no field for them",
+                    f"companion {relation.target}: companions are not replies; the "
+                    "content format has no field for them",
                     Kind.UNMAPPED,
                 )
                 continue
@@ -432,32 +460,40 @@ class Planner:
                 if agrees:
                     item.note(
                         relation.xpath,
-                        f"{relation.type} {relation.target}: {other.label} answers this article, as it says",
+                        f"{relation.type} {relation.target}: {other.label} answers "
+                        "this article, as it says",
                         Kind.MAPPED,
                     )
                 else:
                     item.note(
                         relation.xpath,
-                        f"{relation.type} {relation.target}: says {other.label} {kind} this article, but that file does not say so (no related-article naming {item.doi})",
+                        f"{relation.type} {relation.target}: says {other.label} "
+                        f"{kind} this article, but that file does not say so (no "
+                        f"related-article naming {item.doi})",
                         Kind.WARNING,
                     )
             elif archived is not None:
                 if _answers(archived.reply_to, item.doi, item.slug):
                     item.note(
                         relation.xpath,
-                        f"{relation.type} {relation.target}: the archive's {archived.path} answers this article, as it says",
+                        f"{relation.type} {relation.target}: the archive's "
+                        f"{archived.path} answers this article, as it says",
                         Kind.MAPPED,
                     )
                 else:
                     item.note(
                         relation.xpath,
-                        f"{relation.type} {relation.target}: says the archive's {archived.path} {kind} this article, but its Reply_to does not name it",
+                        f"{relation.type} {relation.target}: says the archive's "
+                        f"{archived.path} {kind} this article, but its Reply_to does "
+                        "not name it",
                         Kind.WARNING,
                     )
             else:
                 item.note(
                     relation.xpath,
-                    f"{relation.type} {relation.target}: not in the archive nor in this import, so nothing links it here (import it to link the debate)",
+                    f"{relation.type} {relation.target}: not in the archive nor in "
+                    "this import, so nothing links it here (import it to link the "
+                    "debate)",
                     Kind.UNMAPPED,
                 )
 
@@ -475,7 +511,8 @@ class Planner:
                 if target.date and item.date and item.date < target.date:
                     item.note(
                         relation.xpath,
-                        f"{field}: the notice is dated before {target.label}: not applied",
+                        f"{field}: the notice is dated before {target.label}: not "
+                        "applied",
                         Kind.WARNING,
                     )
                     continue
@@ -488,7 +525,8 @@ class Planner:
                 )
                 item.note(
                     relation.xpath,
-                    f"{relation.type}: {field} and Modified written into {target.label}",
+                    f"{relation.type}: {field} and Modified written into "
+                    f"{target.label}",
                     Kind.MAPPED,
                 )
                 continue
@@ -496,21 +534,28 @@ class Planner:
             if archived is not None:
                 item.note(
                     relation.xpath,
-                    f"{relation.type}: the archive's {archived.path} is not changed by an import; add to it by hand: 'Modified: {when} 00:00' and '{field}: {notice[:80]}…'",
+                    f"{relation.type}: the archive's {archived.path} is not changed "
+                    f"by an import; add to it by hand: 'Modified: {when} 00:00' and "
+                    f"'{field}: {notice[:80]}…'",
                     Kind.WARNING,
                 )
             else:
                 item.note(
                     relation.xpath,
-                    f"{relation.type}: {relation.target} is not in the archive; the notice replies to it as an external work",
+                    f"{relation.type}: {relation.target} is not in the archive; the "
+                    "notice replies to it as an external work",
                     Kind.UNMAPPED,
                 )
 
     def _profiles(self, items: list[Imported], plan: Plan) -> None:
         planned: dict[str, tuple[Person, Imported]] = {}
         taken = {p.path for p in self.profiles.values()}
+        seen: set[int] = set()  # a reply's authors may be its article's
         for item in items:
             for person in item.authors:
+                if id(person) in seen:
+                    continue
+                seen.add(id(person))
                 existing = self.profiles.get(person.name)
                 if existing is not None:
                     self._compare(item, person, existing)
@@ -520,7 +565,8 @@ class Planner:
                     for difference in differences(_as_profile(first), person):
                         item.note(
                             person.xpath,
-                            f"{person.name}: says {difference}, unlike {origin.label}; the profile is written from the first",
+                            f"{person.name}: says {difference}, unlike "
+                            f"{origin.label}; the profile is written from the first",
                             Kind.WARNING,
                         )
                     continue

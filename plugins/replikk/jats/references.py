@@ -66,7 +66,8 @@ def identifiers(citation: etree._Element) -> tuple[str | None, str | None]:
 
 
 def initials(given: str) -> str:
-    """``Mary Jane`` → ``MJ``, ``J.-P.`` → ``JP``; ``MJ`` (initials already) as it is."""
+    """``Mary Jane`` → ``MJ``, ``J.-P.`` → ``JP``; ``MJ`` (initials already) as it "
+    "is."""
     if re.fullmatch(r"[A-ZÆØÅ]{1,4}", given):
         return given
     parts = re.split(r"[\s\-.]+", given)
@@ -104,68 +105,59 @@ def _pages(first: str, last: str) -> str:
     return f"{first}–{last}"
 
 
-def element_text(citation: etree._Element) -> str:
-    """An element-citation in the archive's Vancouver style (plain text)."""
+def _people(citation: etree._Element) -> tuple[list[str], list[str]]:
+    """Authors (Vancouver's six, then et al.) and editors of a citation."""
     authors: list[str] = []
     editors: list[str] = []
+    names = {"name", "string-name", "collab"}
     for group in citation.findall("person-group"):
-        names = [
-            person(n) for n in group if local(n) in {"name", "string-name", "collab"}
-        ]
-        if (group.get("person-group-type") or "author") == "editor":
-            editors += names
-        else:
-            authors += names
+        kind = group.get("person-group-type") or "author"
+        found = editors if kind == "editor" else authors
+        found += [person(n) for n in group if local(n) in names]
         if group.find("etal") is not None:
-            (editors if group.get("person-group-type") == "editor" else authors).append(
-                "et al"
-            )
+            found.append("et al")
     if not authors:
-        authors = [
-            person(n) for n in citation if local(n) in {"name", "string-name", "collab"}
-        ]
+        authors = [person(n) for n in citation if local(n) in names]
     if len(authors) > VANCOUVER_MAX_AUTHORS:
         authors = [*authors[:VANCOUVER_MAX_AUTHORS], "et al"]
+    return list(dict.fromkeys(authors)), editors
+
+
+def _published(citation: etree._Element, year: str) -> str:
+    """``Oslo: Publisher; 2020``."""
+    place = plain(citation.find("publisher-loc"))
+    publisher = plain(citation.find("publisher-name"))
+    where = ": ".join(p for p in (place, publisher) if p)
+    return "; ".join(p for p in (where, year) if p)
+
+
+def element_text(citation: etree._Element) -> str:
+    """An element-citation in the archive's Vancouver style (plain text)."""
+    authors, editors = _people(citation)
     kind = (citation.get("publication-type") or "journal").lower()
     title = plain(citation.find("article-title")) or plain(
         citation.find("chapter-title")
     )
     source = plain(citation.find("source"))
     year = plain(citation.find("year"))
-    volume = plain(citation.find("volume"))
-    issue = plain(citation.find("issue"))
     pages = _pages(plain(citation.find("fpage")), plain(citation.find("lpage")))
     pages = pages or plain(citation.find("elocation-id"))
-    parts: list[str] = []
-    if authors:
-        parts.append(_sentence(", ".join(dict.fromkeys(authors))))
+    parts: list[str] = [_sentence(", ".join(authors))] if authors else []
     if kind in {"book", "report", "thesis"} and not title:
-        parts.append(_sentence(source))
-        place = plain(citation.find("publisher-loc"))
-        publisher = plain(citation.find("publisher-name"))
-        published = ": ".join(p for p in (place, publisher) if p)
-        parts.append(_sentence("; ".join(p for p in (published, year) if p)))
+        parts += [_sentence(source), _sentence(_published(citation, year))]
     elif kind in {"book", "report"}:  # a chapter
-        parts.append(_sentence(title))
         where = f"In: {', '.join(editors)}, editors. " if editors else "In: "
-        parts.append(where + _sentence(source))
-        place = plain(citation.find("publisher-loc"))
-        publisher = plain(citation.find("publisher-name"))
-        published = ": ".join(p for p in (place, publisher) if p)
-        tail = "; ".join(p for p in (published, year) if p)
-        if pages:
-            tail += f". p. {pages}"
-        parts.append(_sentence(tail))
+        tail = _published(citation, year) + (f". p. {pages}" if pages else "")
+        parts += [_sentence(title), where + _sentence(source), _sentence(tail)]
     else:
-        if title:
-            parts.append(_sentence(title))
+        volume = plain(citation.find("volume"))
+        issue = plain(citation.find("issue"))
         where = " ".join(p for p in (source, year) if p)
         if volume:
             where += f"; {volume}" + (f"({issue})" if issue else "")
         if pages:
             where += f": {pages}"
-        if where:
-            parts.append(_sentence(where))
+        parts += [_sentence(title), _sentence(where)]
     doi, pmid = identifiers(citation)
     if doi:
         parts.append(f"doi: {doi}" + ("." if pmid else ""))
