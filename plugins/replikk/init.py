@@ -233,6 +233,7 @@ def _dates(today: datetime.date) -> dict[str, str]:
         "accepted_date": (today - days(7)).isoformat(),
         "article_date": (today - days(1)).isoformat(),
         "reply_date": today.isoformat(),
+        "article_year": str((today - days(1)).year),
     }
 
 
@@ -256,12 +257,13 @@ def _files(lang: str, name: str, siteurl: str, today: datetime.date):
     yield "pelicanconf.py", PELICANCONF.format(**fields)
     yield "publishconf.py", PUBLISHCONF.format(**fields)
     yield "tasks.py", TASKS
+    pinned, note = requirement()
     yield (
         "requirements.txt",
         (
-            "# Replikk, at the version this site was made with: it brings Pelican,\n"
-            "# its plugin and theme, and the tasks. Upgrade by changing the pin.\n"
-            f"replikk=={version()}\n"
+            "# Replikk, as this site was made with it: it brings Pelican, the plugin,\n"
+            "# the theme and the tasks. Upgrade by changing the pin.\n"
+            f"{note}{pinned}\n"
         ),
     )
     yield ".gitignore", GITIGNORE
