@@ -248,7 +248,8 @@ def livereload(c, port=PORT, path=""):
     server = Server()
     server.SFH = LivereloadHandler  # the site's 404.html for a missing path
     # Plugin code is imported once: restart livereload after changing it.
-    for pattern in ("content/**/*", "theme/**/*"):
+    # templates/ holds a site's own templates (THEME_TEMPLATES_OVERRIDES).
+    for pattern in ("content/**/*", "theme/**/*", "templates/**/*"):
         server.watch(str(site.root / pattern), rebuild)
     server.serve(host=HOST, port=int(port), root=str(site.output))
 
