@@ -46,6 +46,10 @@ SUBMIT_PAGE = "send-inn-et-svar"
 FEED_ID_DOMAIN = "replikk.example.org"
 FEED_ID_SINCE = "2024-01-01"
 
+# `invoke import-jats` files an imported article in the section its JATS
+# <subj-group> or article-type maps to (docs/importing.md has the default):
+# JATS_SECTIONS = {"letter": "Debatt", "editorial": "Leder"}
+
 # The publish policy (plugins/replikk/README.md, "Publish policy"): what every
 # published article must have. Ours: the DOI that "Om Replikk" promises for
 # every article (a translation uses its original's), the day the editors

@@ -153,7 +153,7 @@ def reply_lang(answered: Answered, settings: dict, lang: str | None = None) -> s
 def reply_slug(answered: Answered, graph: Graph, lang: str, settings: dict) -> str:
     """``svar-til-<slug>`` (``reply-to-`` in English), numbered on if the
     archive has it already: the same for the build and for ``invoke new``."""
-    base = answered.node.key if answered.node else _slug(answered.target, settings)
+    base = answered.node.key if answered.node else slug_of(answered.target, settings)
     slug = PLACEHOLDERS[lang]["reply_slug"].format(slug=base)
     number = 2
     chosen = slug
@@ -190,7 +190,7 @@ def reply_scaffold(
     text = PLACEHOLDERS[lang]
     title = title.strip()
     if title:
-        slug = _slug(title, settings)
+        slug = slug_of(title, settings)
         if slug in graph.nodes:
             raise ScaffoldError(
                 f"--title: the slug {slug!r} is already used by"
@@ -218,10 +218,12 @@ def reply_scaffold(
     if reference:
         body += f" (1)\n\n## {text['references']}\n\n1. {reference}"
     folder = settings.get("NEW_REPLY_PATH", NEW_REPLY_PATH).strip("/")
-    return Scaffold(f"{folder}/{slug}.md", _file(fields, body))
+    return Scaffold(f"{folder}/{slug}.md", file_text(fields, body))
 
 
-def _slug(text: str, settings: dict) -> str:
+def slug_of(text: str, settings: dict) -> str:
+    """A slug as Pelican makes one with the site's SLUG_REGEX_SUBSTITUTIONS
+    (used for new articles here and by the JATS importer)."""
     return slugify(
         text,
         regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
@@ -229,7 +231,8 @@ def _slug(text: str, settings: dict) -> str:
     )
 
 
-def _file(fields: dict[str, str], body: str) -> str:
+def file_text(fields: dict[str, str], body: str) -> str:
+    """An article's file: its metadata, in the order given, then its body."""
     header = "\n".join(f"{key}: {value}" for key, value in fields.items() if value)
     return f"{header}\n\n{body}\n"
 
@@ -253,7 +256,7 @@ def article_scaffold(
     if not authors:
         raise ScaffoldError("--author: at least one author is required")
     text = PLACEHOLDERS[lang]
-    slug = _slug(title, settings)
+    slug = slug_of(title, settings)
     if slug in graph.nodes:
         raise ScaffoldError(
             f"--title: the slug {slug!r} is already used by"
@@ -271,7 +274,7 @@ def article_scaffold(
         "Competing_interests": text["competing"],
     }
     folder = settings.get("NEW_ARTICLE_PATH", NEW_ARTICLE_PATH).format(date=now)
-    return Scaffold(f"{folder.strip('/')}/{slug}.md", _file(fields, text["body"]))
+    return Scaffold(f"{folder.strip('/')}/{slug}.md", file_text(fields, text["body"]))
 
 
 def scaffold(

@@ -71,11 +71,10 @@ def run(
 
 
 def _shown(path: Path | str) -> str:
-    path = Path(path)
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    """A path from the working folder when it is under it, else as it is."""
+    path = Path(path).absolute()
+    here = Path.cwd()
+    return os.path.relpath(path, here) if path.is_relative_to(here) else str(path)
 
 
 def report(

@@ -31,7 +31,7 @@ from pathlib import Path
 from pelican.settings import DEFAULT_CONFIG
 
 from ..debate.targets import TargetSyntaxError, normalise_doi, split_targets
-from ..scaffold import _file, _slug
+from ..scaffold import file_text, slug_of
 from .authors import Profile, differences, existing_profiles, header, profile_text
 from .markdown import IMAGE_MARK
 from .model import Imported, Kind, Note, Person
@@ -282,9 +282,9 @@ class Planner:
                 path = previous.path
             else:
                 if item.parent is not None and item.parent in items:
-                    base = f"{_top(item).slug}-{_slug(item.title, self.settings)}"
+                    base = f"{_top(item).slug}-{slug_of(item.title, self.settings)}"
                 else:
-                    base = _slug(item.title, self.settings) or "article"
+                    base = slug_of(item.title, self.settings) or "article"
                 item.slug = base
                 year = item.date.year if item.date else "undated"
                 path = self.into / str(year) / f"{item.slug}.md"
@@ -571,7 +571,7 @@ class Planner:
                         )
                     continue
                 planned[person.name] = (person, item)
-                slug = _slug(person.name, self.settings) or "author"
+                slug = slug_of(person.name, self.settings) or "author"
                 path = self.authors_folder / f"{slug}.md"
                 number = 2
                 while path in taken or (
@@ -649,7 +649,7 @@ def render(item: Imported, images_url: str) -> str:
             if body
             else f"## {heading}\n\n{entries}"
         )
-    text = _file(ordered, body)
+    text = file_text(ordered, body)
     head, _, rest = text.partition("\n\n")
     marker = MARKER_TEXT.format(source=_source_name(item.source), digest=digest(text))
     return f"{head}\n\n{marker}{rest}"
