@@ -200,7 +200,7 @@ def test_another_pagefind_version_is_refused_by_name(tmp_path):
 
 
 def test_no_pagefind_is_named_with_what_to_run(tmp_path, monkeypatch):
-    monkeypatch.setattr(search, "_installed", lambda settings: None)
+    monkeypatch.setattr(search, "installed_path", lambda settings: None)
     write_page(tmp_path, "a/index.html", "<p>ord</p>")
     with pytest.raises(SearchIndexError, match="npm ci"):
         index_site(tmp_path, {"OUTPUT_PATH": str(tmp_path)})

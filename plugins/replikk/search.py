@@ -338,7 +338,7 @@ def pagefind_command(settings: dict) -> list[str]:
     from the content folder up, or from the working folder up), or
     ``SEARCH_PAGEFIND``; refused unless it is :data:`PAGEFIND_VERSION`."""
     configured = settings.get("SEARCH_PAGEFIND")
-    found = Path(configured) if configured else _installed(settings)
+    found = Path(configured) if configured else installed_path(settings)
     if found is None:
         raise SearchIndexError(
             f"Pagefind {PAGEFIND_VERSION} was not found: run `npm ci` in the"
@@ -353,7 +353,9 @@ def pagefind_command(settings: dict) -> list[str]:
     return [str(found)]
 
 
-def _installed(settings: dict) -> Path | None:
+def installed_path(settings: dict) -> Path | None:
+    """npm's ``node_modules/.bin/pagefind``, from the content folder up, then
+    from the working folder up; None if there is none."""
     starts = [Path(settings.get("PATH") or ".").resolve(), Path.cwd()]
     for start in starts:
         for folder in (start, *start.parents):
@@ -366,7 +368,7 @@ def _installed(settings: dict) -> Path | None:
 def installed_version(settings: dict) -> str | None:
     """The version of the Pagefind a build would use, or None if none is found."""
     configured = settings.get("SEARCH_PAGEFIND")
-    found = Path(configured) if configured else _installed(settings)
+    found = Path(configured) if configured else installed_path(settings)
     return _version_of(str(found)) if found else None
 
 

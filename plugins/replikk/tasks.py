@@ -70,7 +70,9 @@ def ensure_pagefind(root: Path) -> None:
     clone) gets it here, once, as ``npm ci`` would; without npm it is left
     to the build, which says what is missing.
     """
-    if (root / "node_modules" / ".bin" / "pagefind").exists():
+    from .search import installed_path
+
+    if installed_path({"PATH": str(root)}) is not None:  # where the build looks
         return
     if not (root / "package-lock.json").is_file():
         return
