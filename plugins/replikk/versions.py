@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from importlib import metadata
 
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from . import patches, search
@@ -45,7 +46,7 @@ class Row:
         if self.installed is None:
             return False
         try:
-            return Requirement(f"x{self.supported}").specifier.contains(
+            return SpecifierSet(self.supported).contains(
                 Version(self.installed), prereleases=True
             )
         except InvalidVersion:
