@@ -34,9 +34,13 @@ class Person:
 
     @property
     def initials(self) -> str:
-        """``Jan-Erik Li`` → ``JE``: one capital per given name and part."""
-        parts = re.split(r"[\s\-.]+", self.given)
-        return "".join(p[0].upper() for p in parts if p)
+        return initials_of(self.given)
+
+
+def initials_of(given: str) -> str:
+    """``Jan-Erik`` → ``JE``: one capital per given name and part."""
+    parts = re.split(r"[\s\-.]+", given)
+    return "".join(p[0].upper() for p in parts if p)
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -81,7 +85,7 @@ def volume_for(year: int, first_year: int | None) -> int | None:
     return year - first_year + 1
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     """A Vancouver element ends in a full stop, unless it ends in ? or !."""
     text = " ".join(text.split())
     return text if text.endswith((".", "?", "!")) else f"{text}."
@@ -105,8 +109,8 @@ def vancouver_head(work: Work) -> str:
         names = [*names[:VANCOUVER_MAX_AUTHORS], "et al"]
     parts = []
     if names:
-        parts.append(_sentence(", ".join(names)))
-    parts.append(_sentence(work.title))
+        parts.append(sentence(", ".join(names)))
+    parts.append(sentence(work.title))
     source = f"{work.journal_abbreviation} {work.year}"
     if work.volume is not None:
         source += f"; {work.volume}"

@@ -19,7 +19,7 @@ import re
 
 from lxml import etree
 
-from ..citations.cite import VANCOUVER_MAX_AUTHORS
+from ..citations.cite import VANCOUVER_MAX_AUTHORS, initials_of, sentence
 from ..debate.targets import TargetSyntaxError, normalise_doi, strip_doi_prefix
 from .markdown import escape_md, plain, safe_url, squash
 from .xml import href, local
@@ -66,12 +66,11 @@ def identifiers(citation: etree._Element) -> tuple[str | None, str | None]:
 
 
 def initials(given: str) -> str:
-    """``Mary Jane`` → ``MJ``, ``J.-P.`` → ``JP``; ``MJ`` (initials already) as it "
-    "is."""
+    """``Mary Jane`` → ``MJ``, ``J.-P.`` → ``JP``; ``MJ`` (initials already)
+    as it is."""
     if re.fullmatch(r"[A-ZÆØÅ]{1,4}", given):
         return given
-    parts = re.split(r"[\s\-.]+", given)
-    return "".join(p[0].upper() for p in parts if p)
+    return initials_of(given)
 
 
 def person(name: etree._Element) -> str:
@@ -87,10 +86,9 @@ def person(name: etree._Element) -> str:
 
 
 def _sentence(text: str) -> str:
-    text = squash(text).strip()
-    if not text:
-        return ""
-    return text if text.endswith((".", "?", "!")) else f"{text}."
+    """The archive's Vancouver element (:func:`cite.sentence`); nothing for
+    nothing."""
+    return sentence(text) if text.strip() else ""
 
 
 def _pages(first: str, last: str) -> str:
