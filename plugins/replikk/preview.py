@@ -68,7 +68,7 @@ class Focus:
     profiles: list[str]
 
 
-def _header(text: str) -> dict[str, list[str]]:
+def header_fields(text: str) -> dict[str, list[str]]:
     """A Markdown file's metadata as Python-Markdown's meta extension reads
     it: ``Key: value`` lines up to the first blank line, indented lines
     continuing the last key."""
@@ -107,7 +107,7 @@ def _keys_cited(text: str, headings: list[str]) -> list[str]:
 
 def facts_of(text: str, settings: dict) -> dict:
     """What the focus needs to know of one article file."""
-    header = _header(text)
+    header = header_fields(text)
 
     def one(name: str) -> str:
         return " ".join(header.get(name, [])).strip()
@@ -185,7 +185,9 @@ class Scan:
             if top == authors:
                 facts = self._facts(
                     self.content / relative,
-                    lambda text: {"name": " ".join(_header(text).get("name", []))},
+                    lambda text: {
+                        "name": " ".join(header_fields(text).get("name", []))
+                    },
                 )
                 if facts and facts.get("name"):
                     self.profiles.setdefault(facts["name"].strip(), relative)

@@ -11,13 +11,13 @@ differently is reported.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from ..metadata import orcid_ok
+from ..preview import header_fields
 from .markdown import Blocks, Context, plain
 from .model import Kind, Person
 from .xml import local
@@ -170,18 +170,16 @@ class Profile:
 
 def header(path: Path) -> dict[str, str]:
     """A content file's metadata (keys lower case), read up to the blank line."""
-    fields: dict[str, str] = {}
     try:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if not line.strip():
-                    break
-                key, sep, value = line.partition(":")
-                if sep and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key.strip()):
-                    fields[key.strip().lower()] = value.strip()
+        return header_of(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return {}
-    return fields
+
+
+def header_of(text: str) -> dict[str, str]:
+    """The metadata of a content file's text, as the preview's scan reads it
+    (:func:`preview.header_fields`), each field's lines joined."""
+    return {key: " ".join(lines) for key, lines in header_fields(text).items()}
 
 
 def existing_profiles(folder: Path) -> dict[str, Profile]:

@@ -32,7 +32,14 @@ from pelican.settings import DEFAULT_CONFIG
 
 from ..debate.targets import TargetSyntaxError, normalise_doi, split_targets
 from ..scaffold import file_text, slug_of
-from .authors import Profile, differences, existing_profiles, header, profile_text
+from .authors import (
+    Profile,
+    differences,
+    existing_profiles,
+    header,
+    header_of,
+    profile_text,
+)
 from .markdown import IMAGE_MARK
 from .model import Imported, Kind, Note, Person
 from .parse import DEFAULT_CATEGORY, JATS_SECTIONS, parse_file
@@ -146,7 +153,11 @@ def archive(content: Path, excludes: list[str]) -> list[Archived]:
     for path in sorted(content.rglob("*.md")):
         if any(path.is_relative_to(s) for s in skip):
             continue
-        meta = header(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        meta = header_of(text)
         if not meta.get("title"):
             continue
         doi = None
@@ -155,10 +166,6 @@ def archive(content: Path, excludes: list[str]) -> list[Archived]:
                 doi = normalise_doi(meta["doi"])
             except TargetSyntaxError:
                 doi = None
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
         found.append(
             Archived(
                 path=path,
