@@ -31,8 +31,9 @@ def _init(arguments: argparse.Namespace) -> int:
 def _versions(arguments: argparse.Namespace) -> int:
     from . import versions  # noqa: PLC0415 -- imports Pelican
 
-    print(versions.table())
-    return 1 if versions.problems(versions.rows()) else 0
+    found = versions.rows()
+    print(versions.table(found))
+    return 1 if versions.problems(found) else 0
 
 
 def _theme_path(arguments: argparse.Namespace) -> int:

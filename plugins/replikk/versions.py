@@ -131,9 +131,8 @@ def warn_once(pelican) -> None:
             logger.warning(sentence)
 
 
-def table(settings: dict | None = None) -> str:
-    """What ``replikk versions`` prints."""
-    found = rows(settings)
+def table(found: list[Row]) -> str:
+    """What ``replikk versions`` prints, of :func:`rows`."""
     width = max(len(r.name) for r in found)
     lines = [
         f"{r.name:<{width}}  {r.installed or '(none)':<10}  supported {r.supported}"
